@@ -1,0 +1,29 @@
+# Shared by the scripts: install what is missing, or say exactly what to install.
+
+require_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "error: the .NET 10 SDK is not installed (no 'dotnet' on PATH)." >&2
+    echo "       Install it from https://dot.net (Debian: the dotnet-sdk-10.0 package from Microsoft's repository), then re-run." >&2
+    exit 1
+  fi
+}
+
+# install_debian_packages PKG...: installs the packages that are not installed yet.
+install_debian_packages() {
+  local missing=()
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+      sudo apt-get update -qq && sudo apt-get install -y -qq "${missing[@]}"
+      return
+    fi
+    echo "error: missing Debian packages: ${missing[*]}; install them as root: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "installing: ${missing[*]}" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
