@@ -12,7 +12,7 @@ public sealed record ScryptCost(int LogN, int BlockSize, int Parallelism)
     public const int MaxParallelism = 16;
     public const long MaxMemoryBytes = 1L << 30;
 
-    /// <summary>128 MiB and about 0.7 s on a 2-core EPYC with BouncyCastle: the backup is opened rarely.</summary>
+    /// <summary>128 MiB and 0.4-0.8 s per derivation on a 2-core EPYC with BouncyCastle: the backup is opened rarely.</summary>
     public static ScryptCost Default { get; } = new(17, 8, 1);
 
     /// <summary>1 MiB and a few milliseconds: for tests only.</summary>
