@@ -79,6 +79,12 @@ public sealed class ReedSolomon
             }
         }
 
+        // Short of k present, some data fragment is missing, so there is always something to rebuild and no way to.
+        if (presentCount < dataCount)
+        {
+            throw new NotEnoughFragmentsException(presentCount, dataCount, Scheme.Total);
+        }
+
         for (var i = 0; i < (dataOnly ? dataCount : present.Length); i++)
         {
             if (!present[i])
@@ -90,11 +96,6 @@ public sealed class ReedSolomon
         if (wanted == 0)
         {
             return;
-        }
-
-        if (presentCount < dataCount)
-        {
-            throw new NotEnoughFragmentsException(presentCount, dataCount, Scheme.Total);
         }
 
         order = order[..(dataCount + wanted)];
