@@ -1,0 +1,131 @@
+using BitDust.Engine.Coding;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace BitDust.Engine.Tests.Coding;
+
+public class GfKernelTests
+{
+    private const byte Guard = 0xCD;
+
+    [Fact]
+    public void Scalar_is_always_supported_and_best_is_the_fastest_supported_kind()
+    {
+        Assert.Contains(GfKernel.Supported, k => k.Kind == GfKernelKind.Scalar);
+        Assert.Contains(GfKernel.Best, GfKernel.Supported);
+        var preference = new[] { GfKernelKind.Gfni512, GfKernelKind.Avx512, GfKernelKind.Gfni256, GfKernelKind.Avx2, GfKernelKind.Scalar };
+        Assert.Equal(preference.First(kind => GfKernel.Supported.Any(k => k.Kind == kind)), GfKernel.Best.Kind);
+        foreach (var kernel in GfKernel.Supported)
+        {
+            Assert.Same(kernel, GfKernel.Get(kernel.Kind));
+        }
+    }
+
+    [Fact]
+    public void Get_refuses_a_kind_the_cpu_cannot_run()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => GfKernel.Get((GfKernelKind)99));
+        Assert.Contains("Scalar", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_kernel_multiplies_like_scalar_at_any_shape_length_and_alignment()
+    {
+        var cases =
+            from shape in Gen.Frequency((12, Gen.Zip(Gen.Choose(1, 32), Gen.Choose(0, 32))), (1, Gen.Constant((100, 100))))
+            from length in CodingGen.Length
+            from offset in CodingGen.Offset
+            from seed in CodingGen.Seed
+            select new MultiplyCase(shape.Item1, shape.Item2, length, offset, seed);
+        Check.QuickThrowOnFailure(Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            foreach (var kernel in CodingGen.VectorKernels)
+            {
+                AssertMatchesScalar(kernel, c);
+            }
+        }));
+    }
+
+    [Fact]
+    public void Zero_and_identity_coefficients_give_zero_and_copies()
+    {
+        var random = new Random(7);
+        foreach (var kernel in GfKernel.Supported)
+        {
+            var input = CodingGen.Bytes(random, 1001);
+            var outputs = new[] { new byte[1001], new byte[1001] };
+            kernel.Multiply([0, 1], [input], [outputs[0], outputs[1]], 1001);
+            Assert.All(outputs[0], b => Assert.Equal(0, b));
+            Assert.Equal(input, outputs[1]);
+        }
+    }
+
+    [Fact]
+    public void No_inputs_means_zero_outputs()
+    {
+        foreach (var kernel in GfKernel.Supported)
+        {
+            var output = Enumerable.Repeat(Guard, 100).ToArray();
+            kernel.Multiply([], [], [output.AsMemory(10, 80)], 80);
+            Assert.All(output.AsSpan(10, 80).ToArray(), b => Assert.Equal(0, b));
+            Assert.Equal(Guard, output[9]);
+            Assert.Equal(Guard, output[90]);
+        }
+    }
+
+    [Fact]
+    public void Mismatched_matrix_or_short_fragments_are_rejected()
+    {
+        var kernel = GfKernel.Best;
+        var input = new byte[64];
+        var output = new byte[64];
+        Assert.Throws<ArgumentException>(() => kernel.Multiply([1, 2], [input], [output], 64));
+        Assert.Throws<ArgumentException>(() => kernel.Multiply([1], [input], [output], 65));
+        Assert.Throws<ArgumentOutOfRangeException>(() => kernel.Multiply([1], [input], [output], -1));
+    }
+
+    // Inputs and outputs sit at offset, offset+1, ... inside larger arrays whose other bytes must stay untouched.
+    private static void AssertMatchesScalar(GfKernel kernel, MultiplyCase c)
+    {
+        var (inputCount, outputCount, length, offset, seed) = c;
+        var random = new Random(seed);
+        var matrix = CodingGen.Bytes(random, inputCount * outputCount);
+        var inputs = new ReadOnlyMemory<byte>[inputCount];
+        for (var j = 0; j < inputCount; j++)
+        {
+            var start = (offset + j) % 97;
+            inputs[j] = CodingGen.Bytes(random, start + length + 40).AsMemory(start, length);
+        }
+
+        var expected = Outputs(outputCount, length, offset);
+        var actual = Outputs(outputCount, length, offset);
+        GfKernel.Get(GfKernelKind.Scalar).Multiply(matrix, inputs, expected.Views, length);
+        kernel.Multiply(matrix, inputs, actual.Views, length);
+        for (var r = 0; r < outputCount; r++)
+        {
+            if (!expected.Arrays[r].AsSpan().SequenceEqual(actual.Arrays[r]))
+            {
+                Assert.Fail($"{kernel.Kind} differs from Scalar: {inputCount} inputs, output {r} of {outputCount}, length {length}, offset {offset}");
+            }
+
+            Assert.Equal(Guard, actual.Arrays[r][0]);
+            Assert.Equal(Guard, actual.Arrays[r][^1]);
+        }
+    }
+
+    private static (byte[][] Arrays, Memory<byte>[] Views) Outputs(int count, int length, int offset)
+    {
+        var arrays = new byte[count][];
+        var views = new Memory<byte>[count];
+        for (var r = 0; r < count; r++)
+        {
+            var start = 1 + ((offset + (3 * r)) % 89);
+            arrays[r] = Enumerable.Repeat(Guard, start + length + 1 + (r % 7)).ToArray();
+            views[r] = arrays[r].AsMemory(start, length);
+        }
+
+        return (arrays, views);
+    }
+
+    private sealed record MultiplyCase(int Inputs, int Outputs, int Length, int Offset, int Seed);
+}
