@@ -1,0 +1,20 @@
+namespace BitDust.Engine.Services;
+
+/// <summary>
+/// One of the node's services, named as in BitDust (<c>entangled-dht</c>, <c>identity-server</c>, <c>supplier</c>, …) and
+/// switched with <c>services/NAME/enabled</c>.
+/// </summary>
+public interface INetworkService
+{
+    string Name { get; }
+
+    /// <summary>Services that must be running before this one starts.</summary>
+    IReadOnlyList<string> DependsOn { get; }
+
+    /// <summary>What the service is doing, in one word (BitDust's states: READY, LISTEN, CONNECTED, …).</summary>
+    string State { get; }
+
+    Task StartAsync(CancellationToken cancellationToken);
+
+    Task StopAsync(CancellationToken cancellationToken);
+}

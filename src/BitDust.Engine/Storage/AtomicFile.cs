@@ -1,0 +1,67 @@
+using System.Runtime.InteropServices;
+
+namespace BitDust.Engine.Storage;
+
+/// <summary>
+/// Replaces a file so that a crash or power cut leaves either the old or the new content, never a mix: write a temporary
+/// file beside it, fsync it, rename it over the target, fsync the folder so the rename itself is durable.
+/// </summary>
+public static partial class AtomicFile
+{
+    public static async Task WriteAsync(string path, ReadOnlyMemory<byte> content, UnixFileMode? mode = null, CancellationToken cancellationToken = default)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(folder);
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+            if (mode is { } unixMode && !OperatingSystem.IsWindows())
+                options.UnixCreateMode = unixMode;
+            await using (var stream = new FileStream(temporary, options))
+            {
+                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+            SyncFolder(folder);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Makes a rename or creation in <paramref name="folder"/> durable.</summary>
+    public static void SyncFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        // .NET cannot open a folder as a file handle; libc can, and fsync on it persists the folder's entries.
+        var fd = Open(folder, ReadOnlyDirectory);
+        if (fd < 0)
+            throw new IOException($"Cannot open folder {folder} to make its changes durable (errno {Marshal.GetLastPInvokeError()}).");
+        try
+        {
+            if (Fsync(fd) != 0)
+                throw new IOException($"fsync of folder {folder} failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+
+    private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}
