@@ -1,12 +1,18 @@
 using System.CommandLine;
+using BitDust.Mount.Cli;
 
 namespace BitDust.Mount;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("BitDust.NET: a decentralized, encrypted, self-repairing storage network, exposed as a drive.");
-        return root.Parse(args).Invoke();
+        var root = new RootCommand("""
+            BitDust.NET: a decentralized, encrypted, self-repairing storage network, exposed as a drive.
+            BITDUST_HOME (default ~/.bitdust) selects the node, so several can run on one machine.
+            """);
+        foreach (var command in NodeCommands.Create().Concat(ConfigCommands.Create()).Append(ApiCommand.Create()))
+            root.Subcommands.Add(command);
+        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 }

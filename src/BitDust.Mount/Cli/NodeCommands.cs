@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BitDust.Engine.Configuration;
+using BitDust.Mount.Daemon;
+
+namespace BitDust.Mount.Cli;
+
+/// <summary><c>daemon</c>, <c>run</c>, <c>stop</c>, <c>restart</c>, <c>status</c>, <c>states</c>: the node's life.</summary>
+internal static class NodeCommands
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    public static IEnumerable<Command> Create()
+    {
+        var daemon = new Command("daemon", "Start the node in the background (its log: $BITDUST_HOME/logs/bitdust.log).");
+        daemon.SetAction((_, ct) => StartAsync(NodeHome.FromEnvironment(), ct));
+        yield return daemon;
+
+        var run = new Command("run", "Run the node in the foreground until Ctrl-C or SIGTERM.");
+        run.SetAction((_, ct) => NodeRunner.RunAsync(NodeHome.FromEnvironment(), ct));
+        yield return run;
+
+        var stop = new Command("stop", "Stop the node running in $BITDUST_HOME.");
+        stop.SetAction((_, ct) => StopAsync(NodeHome.FromEnvironment(), ct));
+        yield return stop;
+
+        var restart = new Command("restart", "Stop the node and start it again: identity, config and state are kept.");
+        restart.SetAction(async (_, ct) =>
+        {
+            var home = NodeHome.FromEnvironment();
+            var stopped = await StopAsync(home, ct).ConfigureAwait(false);
+            return stopped == ExitCodes.Ok ? await StartAsync(home, ct).ConfigureAwait(false) : stopped;
+        });
+        yield return restart;
+
+        var json = new Option<bool>("--json") { Description = "Print the answer as JSON." };
+        var status = new Command("status", "Is the node running, since when, and its services.") { json };
+        status.SetAction((parse, ct) => StatusAsync(NodeHome.FromEnvironment(), parse.GetValue(json), ct));
+        yield return status;
+
+        var states = new Command("states", "Every service with ON/OFF, its state, and why it is off.");
+        states.SetAction((_, ct) => StatesAsync(NodeHome.FromEnvironment(), ct));
+        yield return states;
+    }
+
+    private static async Task<int> StartAsync(NodeHome home, CancellationToken cancellationToken)
+    {
+        if (PidFile.ReadLivePid(home) is { } running)
+        {
+            Console.WriteLine($"BitDust node is already running in {home.Root} (pid {running}).");
+            return ExitCodes.Ok;
+        }
+        Console.WriteLine($"Starting BitDust node in {home.Root} ...");
+        var pid = await DaemonLauncher.StartAsync(home, StartTimeout, cancellationToken).ConfigureAwait(false);
+        if (pid is null)
+        {
+            Console.Error.WriteLine($"error: the node did not come up within {StartTimeout.TotalSeconds:0} s. The end of its log ({home.LogFile}):");
+            if (File.Exists(home.LogFile))
+                foreach (var line in File.ReadLines(home.LogFile).TakeLast(15))
+                    Console.Error.WriteLine("  " + line);
+            return ExitCodes.Failed;
+        }
+        using var client = new ApiClient(home);
+        Console.WriteLine($"BitDust node started (pid {pid}); REST API on {client.BaseAddress}; log: {home.LogFile}");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> StopAsync(NodeHome home, CancellationToken cancellationToken)
+    {
+        if (PidFile.ReadLivePid(home) is not { } pid)
+        {
+            Console.WriteLine($"BitDust node in {home.Root} is not running.");
+            return ExitCodes.Ok;
+        }
+        using var client = new ApiClient(home);
+        var asked = false;
+        try
+        {
+            (asked, _) = await client.SendAsync(HttpMethod.Get, "/process/stop/v1", null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            asked = false;
+        }
+        if (!asked)
+            Posix.SendSignal(pid, Posix.SigTerm);
+        var clock = Stopwatch.StartNew();
+        while (PidFile.ReadLivePid(home) is not null && clock.Elapsed < StopTimeout)
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        if (PidFile.ReadLivePid(home) is not null)
+        {
+            Console.Error.WriteLine($"error: the node (pid {pid}) did not stop within {StopTimeout.TotalSeconds:0} s; see {home.LogFile}.");
+            return ExitCodes.Failed;
+        }
+        Console.WriteLine($"BitDust node stopped (pid {pid}).");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> StatusAsync(NodeHome home, bool json, CancellationToken cancellationToken)
+    {
+        if (PidFile.ReadLivePid(home) is null)
+        {
+            Console.WriteLine(json ? """{"running": false}""" : $"BitDust node in {home.Root} is not running (start it with: bitdust daemon).");
+            return ExitCodes.NotRunning;
+        }
+        using var client = new ApiClient(home);
+        var (infoOk, info) = await client.SendAsync(HttpMethod.Get, "/process/info/v1", null, cancellationToken).ConfigureAwait(false);
+        var (servicesOk, services) = await client.SendAsync(HttpMethod.Get, "/service/list/v1", null, cancellationToken).ConfigureAwait(false);
+        if (!infoOk || !servicesOk)
+            return Output.Failure(infoOk ? services : info);
+        if (json)
+        {
+            Console.WriteLine(new JsonObject { ["running"] = true, ["process"] = info!["result"]!.DeepClone(), ["services"] = services!["result"]!.DeepClone() }
+                .ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return ExitCodes.Ok;
+        }
+        var process = info!["result"]!;
+        Console.WriteLine($"BitDust node {process["version"]} running in {process["home"]}");
+        Console.WriteLine($"  pid {process["pid"]}, up {TimeSpan.FromSeconds(process["uptime_seconds"]!.GetValue<long>())}, REST API {client.BaseAddress}");
+        var list = services!["result"]!.AsArray();
+        Console.WriteLine($"  services: {list.Count(s => s!["state"]!.GetValue<string>() == "ON")} on, {list.Count(s => s!["state"]!.GetValue<string>() == "OFF")} off");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> StatesAsync(NodeHome home, CancellationToken cancellationToken)
+    {
+        using var client = new ApiClient(home);
+        var (ok, answer) = await client.SendAsync(HttpMethod.Get, "/service/list/v1", null, cancellationToken).ConfigureAwait(false);
+        if (!ok)
+            return Output.Failure(answer);
+        var index = 0;
+        foreach (var service in answer!["result"]!.AsArray())
+        {
+            var line = $"{++index,3}: {service!["name"]}({service["state"]})  {service["network_state"]}";
+            Console.WriteLine(service["reason"] is { } reason && service["state"]!.GetValue<string>() == "OFF" ? $"{line}  ({reason})" : line);
+        }
+        if (index == 0)
+            Console.WriteLine("no services");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using BitDust.Engine.Api;
+using BitDust.Engine.Configuration;
+using BitDust.Engine.Services;
+using Microsoft.Extensions.Logging;
+
+namespace BitDust.Mount.Daemon;
+
+/// <summary>
+/// Runs one node in the foreground until SIGTERM, SIGINT or <c>/process/stop/v1</c>: writes the pid file, starts the enabled
+/// services in order, serves the REST API, and on the way out stops everything and removes the pid file.
+/// </summary>
+internal static partial class NodeRunner
+{
+    public static async Task<int> RunAsync(NodeHome home, CancellationToken cancellationToken)
+    {
+        home.Create();
+        using var loggerFactory = LoggerFactory.Create(logging => logging
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+                console.UseUtcTimestamp = true;
+            })
+            .SetMinimumLevel(LogLevel.Information));
+        var logger = loggerFactory.CreateLogger("bitdust");
+        if (PidFile.ReadLivePid(home) is { } other && other != Environment.ProcessId)
+        {
+            LogAlreadyRunning(logger, home.Root, other);
+            return 1;
+        }
+        var config = NodeConfig.Load(home);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+
+        await PidFile.WriteAsync(home, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var services = new ServiceRegistry(NodeServices.Create(home, config, loggerFactory), config,
+                loggerFactory.CreateLogger<ServiceRegistry>());
+            await services.StartAsync(stop.Token).ConfigureAwait(false);
+            var context = new NodeApiContext(home, config, services, DateTimeOffset.UtcNow, () => stop.CancelAfter(TimeSpan.FromMilliseconds(200)));
+            await using var api = await StartApiAsync(context, loggerFactory, stop.Token).ConfigureAwait(false);
+            LogStarted(logger, home.Root, Environment.ProcessId, api?.Port ?? 0);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                LogStopping(logger);
+            }
+            await services.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            PidFile.Delete(home);
+            File.Delete(home.ApiPortFile);
+        }
+        LogStopped(logger);
+        return 0;
+    }
+
+    private static async Task<RestApi?> StartApiAsync(NodeApiContext context, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var config = context.Config;
+        if (!config.GetBoolean("interface/api/rest-http-enabled"))
+            return null;
+        var token = config.GetBoolean("interface/api/auth-secret-enabled")
+            ? await ApiToken.LoadOrCreateAsync(context.Home, cancellationToken).ConfigureAwait(false)
+            : null;
+        var api = RestApi.Create(config.GetPort("interface/api/rest-http-port"), token, new ForwardingLoggerProvider(loggerFactory), routes =>
+        {
+            ProcessEndpoints.Map(routes, context);
+            ConfigEndpoints.Map(routes, context);
+            ServiceEndpoints.Map(routes, context);
+        });
+        await api.StartAsync(cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(context.Home.ApiPortFile, api.Port.ToString(CultureInfo.InvariantCulture), cancellationToken)
+            .ConfigureAwait(false);
+        return api;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "a node is already running in {Home} (pid {Pid}); stop it first with: bitdust stop")]
+    private static partial void LogAlreadyRunning(ILogger logger, string home, int pid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "node started in {Home}, pid {Pid}, REST API on 127.0.0.1:{Port}")]
+    private static partial void LogStarted(ILogger logger, string home, int pid, int port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopping")]
+    private static partial void LogStopping(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopped")]
+    private static partial void LogStopped(ILogger logger);
+
+    /// <summary>Hands the API's logs to the node's logger factory.</summary>
+    private sealed class ForwardingLoggerProvider(ILoggerFactory factory) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => factory.CreateLogger(categoryName);
+
+        public void Dispose()
+        {
+        }
+    }
+}

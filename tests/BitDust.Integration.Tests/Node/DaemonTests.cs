@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace BitDust.Integration.Tests.Node;
+
+public sealed class DaemonTests
+{
+    [Fact]
+    public async Task Daemon_starts_reports_status_and_stops()
+    {
+        await using var node = BitDustCli.WithFreshHome();
+        await node.RunOkAsync("set", "interface/api/rest-http-port", "0");
+
+        var started = await node.RunOkAsync("daemon");
+        Assert.Contains("BitDust node started", started, StringComparison.Ordinal);
+        var pid = node.DaemonPid();
+        Assert.NotNull(pid);
+
+        var status = await node.RunOkAsync("status");
+        Assert.Contains($"pid {pid}", status, StringComparison.Ordinal);
+        Assert.Contains("{\n  \"running\": true", (await node.RunOkAsync("status", "--json")).Replace("\r", "", StringComparison.Ordinal),
+            StringComparison.Ordinal);
+
+        Assert.Contains("BitDust node stopped", await node.RunOkAsync("stop"), StringComparison.Ordinal);
+        var (code, output, _) = await node.RunAsync("status");
+        Assert.Equal(3, code);
+        Assert.Contains("not running", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(node.Home, "bitdust.pid")));
+    }
+
+    [Fact]
+    public async Task Config_is_validated_and_kept_across_a_restart()
+    {
+        await using var node = BitDustCli.WithFreshHome();
+        await node.RunOkAsync("set", "interface/api/rest-http-port", "0");
+        await node.RunOkAsync("daemon");
+
+        var (code, _, error) = await node.RunAsync("set", "services/supplier/donated-space", "a lot");
+        Assert.Equal(2, code);
+        Assert.Contains("services/supplier/donated-space", error, StringComparison.Ordinal);
+        Assert.Contains("50 GB", await node.RunOkAsync("set", "services/supplier/donated-space", "50GB"), StringComparison.Ordinal);
+
+        await node.RunOkAsync("restart");
+
+        Assert.Equal("50 GB", (await node.RunOkAsync("get", "services/supplier/donated-space")).Trim());
+        Assert.Contains("\"value\": \"50 GB\"", await node.RunOkAsync("api", "GET", "/config/get/services/supplier/donated-space/v1"),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_REST_API_needs_the_token_and_answers_in_BitDusts_envelope()
+    {
+        await using var node = BitDustCli.WithFreshHome();
+        await node.RunOkAsync("set", "interface/api/rest-http-port", "0");
+        await node.RunOkAsync("daemon");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{node.ApiPort()}"), Timeout = TimeSpan.FromSeconds(30) };
+
+        using var anonymous = await http.GetAsync(new Uri("/process/health/v1", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains("\"status\":\"ERROR\"", await anonymous.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", node.ApiToken());
+        using var health = await http.GetAsync(new Uri("/process/health/v1", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Contains("\"status\":\"OK\"", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var garbage = await http.PostAsync(new Uri("/config/set/services/supplier/donated-space/v1", UriKind.Relative),
+            new StringContent("{\"value\": [1,2", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        Assert.Contains("not valid JSON", await garbage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var oversized = await http.PostAsync(new Uri("/config/set/services/supplier/donated-space/v1", UriKind.Relative),
+            new StringContent(new string('x', 200_000), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, oversized.StatusCode);
+
+        using var stillServing = await http.GetAsync(new Uri("/process/health/v1", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, stillServing.StatusCode);
+        Assert.True(File.GetUnixFileMode(Path.Combine(node.Home, "api-token")) == (UnixFileMode.UserRead | UnixFileMode.UserWrite));
+    }
+
+    [Fact]
+    public async Task A_node_killed_with_SIGKILL_starts_again_in_the_same_home()
+    {
+        await using var node = BitDustCli.WithFreshHome();
+        await node.RunOkAsync("set", "interface/api/rest-http-port", "0");
+        await node.RunOkAsync("set", "services/supplier/donated-space", "3 GB");
+        await node.RunOkAsync("daemon");
+        using (var process = Process.GetProcessById(node.DaemonPid()!.Value))
+        {
+            process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.Contains("BitDust node started", await node.RunOkAsync("daemon"), StringComparison.Ordinal);
+        Assert.Equal("3 GB", (await node.RunOkAsync("get", "services/supplier/donated-space")).Trim());
+        await node.RunOkAsync("stop");
+    }
+}
