@@ -75,6 +75,31 @@ public sealed class TransportConnectionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_request_times_out_or_is_cancelled_alone_and_its_late_answer_is_dropped()
+    {
+        var brief = new TransportOptions { RequestTimeout = TimeSpan.FromMilliseconds(200) };
+        using var alice = TestNode.Create("alice", brief);
+        using var bob = TestNode.Create("bob");
+        bob.Handlers.MapRequest("slow", async (request, ct) =>
+        {
+            await Task.Delay(500, ct);
+            return request.Payload.ToArray();
+        });
+        bob.Handlers.MapRequest("echo", (request, _) => ValueTask.FromResult(request.Payload.ToArray()));
+        await using var listener = bob.Listen(new KnownIdentities(alice, bob));
+        await using var connection = await alice.DialAsync(bob.At(listener.LocalEndPoint));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => connection.SendRequestAsync("slow", new byte[] { 1 }).WaitAsync(StepTimeout));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => connection.SendRequestAsync("slow", new byte[] { 2 }, cancel.Token).WaitAsync(StepTimeout));
+        await Task.Delay(600);
+
+        Assert.True(connection.IsConnected);
+        Assert.Equal([3], await connection.SendRequestAsync("echo", new byte[] { 3 }).WaitAsync(StepTimeout));
+    }
+
+    [Fact]
     public async Task A_64_MiB_stream_to_a_slow_reader_arrives_exactly_and_never_buffers_more_than_one_window()
     {
         const int size = 64 << 20;
