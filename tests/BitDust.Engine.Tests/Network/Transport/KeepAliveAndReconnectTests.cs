@@ -1,0 +1,72 @@
+using BitDust.Engine.Network.Transport;
+using static BitDust.Engine.Tests.Network.Transport.TransportFixture;
+
+namespace BitDust.Engine.Tests.Network.Transport;
+
+public sealed class KeepAliveAndReconnectTests
+{
+    private static readonly TransportOptions Brisk = new()
+    {
+        PingInterval = TimeSpan.FromMilliseconds(50),
+        IdleTimeout = TimeSpan.FromMilliseconds(400),
+        ReconnectBaseDelay = TimeSpan.FromMilliseconds(50),
+        DialAttempts = 8,
+    };
+
+    [Fact]
+    public async Task A_peer_that_answers_pings_stays_connected()
+    {
+        using var alice = TestNode.Create("alice", Brisk);
+        using var bob = TestNode.Create("bob", Brisk);
+        await using var listener = bob.Listen(new KnownIdentities(alice, bob));
+        await using var connection = await alice.DialAsync(bob.At(listener.LocalEndPoint));
+
+        await Task.Delay(Brisk.IdleTimeout * 3);
+
+        Assert.True(connection.IsConnected);
+        Assert.Single(listener.Connections);
+    }
+
+    [Fact]
+    public async Task A_silent_peer_is_detected_and_dropped()
+    {
+        using var alice = TestNode.Create("alice", Brisk);
+        using var bob = TestNode.Create("bob", Brisk);
+        await using var listener = bob.Listen(new KnownIdentities(alice, bob));
+
+        // Authenticates, then never sends a byte: not even a pong.
+        await using var silent = await HandshakeByHandAsync(alice, listener.LocalEndPoint);
+        await WaitUntilAsync(() => listener.Connections.Count == 1);
+
+        await WaitUntilAsync(() => listener.Connections.Count == 0);
+        Assert.Contains(bob.Log.Lines, l => l.Contains("alice", StringComparison.Ordinal) && l.Contains("sent nothing", StringComparison.Ordinal));
+        Assert.True(await ClosedByPeerAsync(silent));
+    }
+
+    [Fact]
+    public async Task The_connector_redials_with_backoff_once_the_listener_is_back_on_its_port()
+    {
+        using var alice = TestNode.Create("alice", Brisk);
+        using var bob = TestNode.Create("bob", Brisk);
+        bob.Handlers.MapRequest("ping", (_, _) => ValueTask.FromResult(new byte[] { 1 }));
+        var identities = new KnownIdentities(alice, bob);
+        await using var connector = new PeerConnector(alice.Credentials, alice.Handlers, Brisk, alice.Log);
+
+        var listener = bob.Listen(identities);
+        var endPoint = listener.LocalEndPoint;
+        var peer = bob.At(endPoint);
+        var first = await connector.ConnectAsync(peer).AsTask().WaitAsync(StepTimeout);
+        Assert.Equal([1], await connector.SendRequestAsync(peer, "ping", default).WaitAsync(StepTimeout));
+
+        await listener.DisposeAsync();
+        await first.Completion.WaitAsync(StepTimeout);
+        // The request starts while nobody listens; the connector keeps dialing until the node is back.
+        var request = connector.SendRequestAsync(peer, "ping", default);
+        await Task.Delay(300);
+        await using var restarted = bob.Listen(identities, endPoint);
+
+        Assert.Equal([1], await request.WaitAsync(StepTimeout));
+        Assert.NotSame(first, await connector.ConnectAsync(peer).AsTask().WaitAsync(StepTimeout));
+        Assert.Contains(alice.Log.Lines, l => l.Contains("Dial 1 to bob", StringComparison.Ordinal));
+    }
+}
