@@ -5,7 +5,7 @@ namespace BitDust.Engine.Tests.Network.Identity;
 
 internal static class IdentityFixture
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
     public static readonly DateTimeOffset SignedAt = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
     public static readonly IdentityServerAddress ExampleServer = new("id.example.com", 8084, 6661);
 
@@ -21,9 +21,9 @@ internal static class IdentityFixture
         IdentityDocument.Create(key, name, DhtKey(name.Length), contacts ?? ["tcp://192.0.2.7:7771", "relay://router-1/alice"],
             servers ?? [ExampleServer], SignedAt, revision);
 
-    public static Task WithTimeout(this Task task) => task.WaitAsync(Timeout);
+    public static Task WithTimeout(this Task task) => task.WaitAsync(StepTimeout);
 
-    public static Task<T> WithTimeout<T>(this Task<T> task) => task.WaitAsync(Timeout);
+    public static Task<T> WithTimeout<T>(this Task<T> task) => task.WaitAsync(StepTimeout);
 }
 
 /// <summary>A temporary folder removed with everything in it.</summary>
