@@ -211,6 +211,27 @@ public sealed class IdentityServerTests : IAsyncLifetime
         Assert.Equal(0, await stream.ReadAsync(new byte[16]).AsTask().WithTimeout());
     }
 
+    [Fact]
+    public async Task The_server_periodically_forgets_identities_nobody_published_again()
+    {
+        using var folder = new TempFolder();
+        var clock = new ManualClock(SignedAt);
+        using var store = await IdentityStore.OpenAsync(folder.Path, TimeSpan.FromDays(1), clock, cancellationToken: CancellationToken.None)
+            .WithTimeout();
+        var options = new IdentityServerOptions { Host = "127.0.0.1", WebPort = 0, TcpPort = 0, SweepInterval = TimeSpan.FromMilliseconds(50) };
+        await using var server = await IdentityServer.StartAsync(options, store).WithTimeout();
+        await Client.PublishToAsync(Document(_alice), server.Address, CancellationToken.None).WithTimeout();
+
+        clock.Advance(TimeSpan.FromDays(2));
+        var deadline = DateTime.UtcNow + StepTimeout;
+        while (store.Count > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+
+        Assert.Equal(0, store.Count);
+        using var response = await _http.GetAsync(new Uri(server.Address.WebBase, "alice.xml")).WithTimeout();
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     private async Task<HttpResponseMessage> Post(byte[] body)
     {
         using var content = new ByteArrayContent(body);
