@@ -30,7 +30,8 @@ internal static partial class IdentityLog
     public static partial void SweepFailed(this ILogger logger, Exception exception);
 
     [LoggerMessage(9, LogLevel.Warning, "Publishing {Document} to {Server} failed (attempt {Attempt}): {Reason}")]
-    public static partial void PublishFailed(this ILogger logger, IdentityDocument document, IdentityServerAddress server, int attempt, string reason);
+    public static partial void PublishFailed(this ILogger logger, IdentityDocument document, IdentityServerAddress server, int attempt,
+        string reason);
 
     [LoggerMessage(10, LogLevel.Information, "Published {Document} to {Server}: {Outcome}")]
     public static partial void Published(this ILogger logger, IdentityDocument document, IdentityServerAddress server, PublishOutcome outcome);

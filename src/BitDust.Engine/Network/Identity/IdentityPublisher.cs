@@ -74,7 +74,8 @@ public sealed class IdentityPublisher : IDisposable
 
     public void Dispose() => _updating.Dispose();
 
-    private async Task<PublishResult> PublishWithRetryAsync(IdentityDocument document, IdentityServerAddress server, CancellationToken cancellationToken)
+    private async Task<PublishResult> PublishWithRetryAsync(IdentityDocument document, IdentityServerAddress server,
+        CancellationToken cancellationToken)
     {
         var delay = _retry.FirstDelay;
         for (var attempt = 1; ; attempt++)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -60,7 +61,8 @@ public sealed partial class IdentityServer
 
     private IResult TooLarge(long? length)
     {
-        var reason = $"identity document is {(length is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "more than " + IdentityDocument.MaxSize)} bytes, over the {IdentityDocument.MaxSize}-byte limit";
+        var size = length is { } n ? n.ToString(CultureInfo.InvariantCulture) : $"more than {IdentityDocument.MaxSize}";
+        var reason = $"identity document is {size} bytes, over the {IdentityDocument.MaxSize}-byte limit";
         _logger.Refused(IdentityVerdict.Malformed, reason);
         return Results.Json(new PublishAnswer(PublishAnswer.TooLarge, reason), IdentityJsonContext.Default.PublishAnswer,
             statusCode: StatusCodes.Status413PayloadTooLarge);
