@@ -8,11 +8,14 @@ namespace BitDust.Engine.Storage;
 /// </summary>
 public static partial class AtomicFile
 {
+    /// <summary>Every temporary file ends so; one left behind is a write that never reached its rename, safe to delete.</summary>
+    public const string TempSuffix = ".tmp";
+
     public static async Task WriteAsync(string path, ReadOnlyMemory<byte> content, UnixFileMode? mode = null, CancellationToken cancellationToken = default)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
@@ -32,6 +35,13 @@ public static partial class AtomicFile
             File.Delete(temporary);
             throw;
         }
+    }
+
+    /// <summary>Deletes <paramref name="path"/> and makes the deletion durable.</summary>
+    public static void Delete(string path)
+    {
+        File.Delete(path);
+        SyncFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     /// <summary>Makes a rename or creation in <paramref name="folder"/> durable.</summary>

@@ -1,6 +1,7 @@
 using BitDust.Engine.Crypto;
-using Microsoft.Extensions.Logging;
+using BitDust.Engine.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace BitDust.Engine.Network.Identity;
 
@@ -53,7 +54,7 @@ public sealed class IdentityPublisher : IDisposable
             if (IdentityContacts.AreSame(Current.Contacts, contacts))
                 return new IdentityPublication(Current, Changed: false, []);
             var next = Current.WithContacts(_key, contacts, _time.GetUtcNow());
-            await AtomicFile.WriteAsync(DocumentPath, next.Encoded, cancellationToken).ConfigureAwait(false);
+            await AtomicFile.WriteAsync(DocumentPath, next.Encoded, cancellationToken: cancellationToken).ConfigureAwait(false);
             Current = next;
             var results = await PublishAsync(next, cancellationToken).ConfigureAwait(false);
             return new IdentityPublication(next, Changed: true, results);

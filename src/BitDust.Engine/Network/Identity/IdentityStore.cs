@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
+using BitDust.Engine.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace BitDust.Engine.Network.Identity;
 
@@ -72,7 +73,7 @@ public sealed class IdentityStore : IDisposable
                 return Refused(acceptance);
             var path = PathOf(offered.Name);
             if (acceptance.Verdict == IdentityVerdict.Accepted)
-                await AtomicFile.WriteAsync(path, offered.Encoded, cancellationToken).ConfigureAwait(false);
+                await AtomicFile.WriteAsync(path, offered.Encoded, cancellationToken: cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             File.SetLastWriteTimeUtc(path, now.UtcDateTime);
             _entries[offered.Name] = new Entry(acceptance.Document, now);
@@ -124,7 +125,7 @@ public sealed class IdentityStore : IDisposable
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         // A temporary file is a write that never reached its rename; the previous document is still in place.
-        foreach (var temp in Directory.EnumerateFiles(Folder, "*" + FileExtension + AtomicFile.TempSuffix))
+        foreach (var temp in Directory.EnumerateFiles(Folder, "*" + AtomicFile.TempSuffix))
             File.Delete(temp);
         foreach (var path in Directory.EnumerateFiles(Folder, "*" + FileExtension))
         {
