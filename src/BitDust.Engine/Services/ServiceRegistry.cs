@@ -28,10 +28,13 @@ public sealed partial class ServiceRegistry : IAsyncDisposable
     {
     }
 
+    /// <summary>Starts every enabled service that is not running yet; call again after a change (e.g. a new identity).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var service in _ordered)
         {
+            if (_running.Contains(service))
+                continue;
             if (!_isEnabled(service.Name))
             {
                 _reasons[service.Name] = $"switched off (services/{service.Name}/enabled is false)";

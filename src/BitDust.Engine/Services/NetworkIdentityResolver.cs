@@ -1,0 +1,43 @@
+using BitDust.Engine.Configuration;
+using BitDust.Engine.Crypto;
+using BitDust.Engine.Network.Identity;
+using BitDust.Engine.Network.Transport;
+
+namespace BitDust.Engine.Services;
+
+/// <summary>
+/// Finds the key a peer must present: from its identity URL, or by name on the identity servers this node knows; verified
+/// documents are cached with the servers' rule (never an older revision, never another key for a known name).
+/// </summary>
+public sealed class NetworkIdentityResolver(IdentityClient client, IdentityCache cache, NodeConfig config) : IIdentityResolver
+{
+    public async ValueTask<IdentityPublicKey?> ResolveAsync(string identity, CancellationToken cancellationToken) =>
+        (await FindAsync(identity, cancellationToken).ConfigureAwait(false))?.PublicKey;
+
+    /// <summary>The document of <paramref name="identity"/> (a name or identity URL), or null when no server has it.</summary>
+    public async Task<IdentityDocument?> FindAsync(string identity, CancellationToken cancellationToken)
+    {
+        if (Uri.TryCreate(identity, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+            return await TryFetchAsync(url, cancellationToken).ConfigureAwait(false);
+        if (cache.TryGet(identity, out var cached))
+            return cached;
+        foreach (var entry in config.GetList("services/identity-propagate/known-servers"))
+        {
+            if (await TryFetchAsync(IdentityServerAddress.Parse(entry).IdentityUrl(identity), cancellationToken).ConfigureAwait(false) is { } found)
+                return found;
+        }
+        return null;
+    }
+
+    private async Task<IdentityDocument?> TryFetchAsync(Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await cache.FetchAsync(client, url, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IdentityFetchException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+}
