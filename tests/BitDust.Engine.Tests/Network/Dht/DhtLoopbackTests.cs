@@ -58,6 +58,22 @@ public sealed class DhtLoopbackTests
     }
 
     [Fact]
+    public async Task A_value_larger_than_one_item_is_stored_in_checked_chunks()
+    {
+        await using var cluster = new DhtCluster(o => WithFastQueries(o));
+        var genesis = await cluster.StartGenesisAsync();
+        var reader = await cluster.StartJoiningAsync(genesis);
+        var writer = await cluster.StartJoiningAsync(genesis);
+        var value = new byte[20_000];
+        new Random(7).NextBytes(value);
+
+        var index = await DhtLargeValue.PutAsync(writer, value, CancellationToken.None).WaitAsync(Step);
+
+        Assert.Equal(value, await DhtLargeValue.GetAsync(reader, index, CancellationToken.None).WaitAsync(Step));
+        await Assert.ThrowsAsync<ArgumentException>(() => DhtLargeValue.PutAsync(writer, new byte[DhtLargeValue.MaxLength + 1], default));
+    }
+
+    [Fact]
     public async Task Garbage_datagrams_do_not_stop_a_node_serving()
     {
         await using var cluster = new DhtCluster(o => WithFastQueries(o));
