@@ -1,0 +1,8 @@
+namespace BitDust.Engine.Network.Dht;
+
+public enum KrpcMessageKind
+{
+    Query,
+    Response,
+    Error,
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Sockets;
+using BitDust.Engine.Network.Dht;
+
+namespace BitDust.Engine.Tests.Network.Dht;
+
+public sealed class DhtLoopbackTests
+{
+    private static readonly TimeSpan Step = DhtCluster.StepTimeout;
+
+    [Fact]
+    public async Task Nodes_bootstrap_and_read_what_another_node_stored()
+    {
+        await using var cluster = new DhtCluster(o => WithFastQueries(o));
+        var genesis = await cluster.StartGenesisAsync();
+        for (var i = 0; i < 5; i++)
+            await cluster.StartJoiningAsync(genesis);
+        var (writer, reader) = (cluster.Nodes[1], cluster.Nodes[5]);
+        Assert.All(cluster.Nodes, n => Assert.True(n.ContactCount > 0, $"node on port {n.Port} has no contacts"));
+
+        var immutable = await writer.PutImmutableAsync("a supplier offer"u8.ToArray(), CancellationToken.None).WaitAsync(Step);
+        Assert.True(immutable.Copies > 1);
+        Assert.Equal("a supplier offer"u8.ToArray(), await reader.GetImmutableAsync(immutable.Target, CancellationToken.None).WaitAsync(Step));
+
+        var owner = DhtSigningKey.Generate();
+        var first = await writer.PutMutableAsync(owner, "family"u8.ToArray(), "v1"u8.ToArray(), null, null, CancellationToken.None).WaitAsync(Step);
+        Assert.Equal(1, first.Sequence);
+        var read = await reader.GetMutableAsync(owner.PublicKey, "family"u8.ToArray(), CancellationToken.None).WaitAsync(Step);
+        Assert.Equal("v1"u8.ToArray(), read!.Value);
+
+        var second = await reader.PutMutableAsync(owner, "family"u8.ToArray(), "v2"u8.ToArray(), null, 1, CancellationToken.None).WaitAsync(Step);
+        Assert.Equal(2, second.Sequence);
+        Assert.Null(second.Rejection);
+        var newest = await cluster.Nodes[3].GetMutableAsync(owner.PublicKey, "family"u8.ToArray(), CancellationToken.None).WaitAsync(Step);
+        Assert.Equal(2L, newest!.Sequence);
+        Assert.Equal("v2"u8.ToArray(), newest.Value);
+
+        var stale = await writer.PutMutableAsync(owner, "family"u8.ToArray(), "v3"u8.ToArray(), 3, 1, CancellationToken.None).WaitAsync(Step);
+        Assert.Equal(KrpcErrorCode.CasMismatch, stale.Rejection!.Value.ErrorCode);
+        var older = await writer.PutMutableAsync(owner, "family"u8.ToArray(), "v0"u8.ToArray(), 1, null, CancellationToken.None).WaitAsync(Step);
+        Assert.Equal(KrpcErrorCode.SequenceTooLow, older.Rejection!.Value.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Suppliers_announced_on_one_node_are_found_from_another()
+    {
+        await using var cluster = new DhtCluster(o => WithFastQueries(o));
+        var genesis = await cluster.StartGenesisAsync();
+        for (var i = 0; i < 4; i++)
+            await cluster.StartJoiningAsync(genesis);
+        var suppliers = DhtInfoHash.Suppliers("testnet");
+
+        var announced = await cluster.Nodes[2].AnnounceAsync(suppliers, 7001, CancellationToken.None).WaitAsync(Step);
+        var peers = await cluster.Nodes[4].GetPeersAsync(suppliers, CancellationToken.None).WaitAsync(Step);
+
+        Assert.True(announced.Copies > 0);
+        Assert.Contains(new IPEndPoint(IPAddress.Loopback, 7001), peers);
+    }
+
+    [Fact]
+    public async Task A_value_larger_than_one_item_is_stored_in_checked_chunks()
+    {
+        await using var cluster = new DhtCluster(o => WithFastQueries(o));
+        var genesis = await cluster.StartGenesisAsync();
+        var reader = await cluster.StartJoiningAsync(genesis);
+        var writer = await cluster.StartJoiningAsync(genesis);
+        var value = new byte[20_000];
+        new Random(7).NextBytes(value);
+
+        var index = await DhtLargeValue.PutAsync(writer, value, CancellationToken.None).WaitAsync(Step);
+
+        Assert.Equal(value, await DhtLargeValue.GetAsync(reader, index, CancellationToken.None).WaitAsync(Step));
+        await Assert.ThrowsAsync<ArgumentException>(() => DhtLargeValue.PutAsync(writer, new byte[DhtLargeValue.MaxLength + 1], default));
+    }
+
+    [Fact]
+    public async Task Garbage_datagrams_do_not_stop_a_node_serving()
+    {
+        await using var cluster = new DhtCluster(o => WithFastQueries(o));
+        var genesis = await cluster.StartGenesisAsync();
+        var other = await cluster.StartJoiningAsync(genesis);
+        using var attacker = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var random = new Random(44);
+        var target = DhtCluster.EndPointOf(genesis);
+        var validQuery = KrpcMessage.EncodeQuery("zz"u8, "ping", new BencodeDictionary { { "id", NodeId.Random().Bytes } });
+        var datagrams = new List<byte[]>
+        {
+            new byte[1], new byte[Bencode.MaxPacketLength + 1], new byte[8000], validQuery[..^3], "d1:t2:aa1:y1:qe"u8.ToArray(),
+            KrpcMessage.EncodeQuery("zz"u8, "get", new BencodeDictionary { { "id", NodeId.Random().Bytes }, { "target", "short"u8.ToArray() } }),
+            KrpcMessage.EncodeQuery("zz"u8, "put", new BencodeDictionary { { "id", NodeId.Random().Bytes }, { "v", new byte[2] } }),
+        };
+        for (var i = 0; i < 150; i++)
+        {
+            var bytes = new byte[random.Next(0, 1400)];
+            random.NextBytes(bytes);
+            datagrams.Add(bytes);
+        }
+        foreach (var datagram in datagrams)
+            await attacker.SendAsync(datagram, target).AsTask().WaitAsync(Step);
+
+        var key = DhtSigningKey.Generate();
+        var stored = await other.PutMutableAsync(key, default, "still here"u8.ToArray(), 1, null, CancellationToken.None).WaitAsync(Step);
+        Assert.True(stored.Copies == 2, $"stored on {stored.Copies} nodes, rejection {stored.Rejection}");
+        var got = await genesis.GetMutableAsync(key.PublicKey, default, CancellationToken.None).WaitAsync(Step);
+        Assert.Equal("still here"u8.ToArray(), got!.Value);
+        Assert.Equal(1, genesis.StoredItemCount);
+    }
+
+    [Fact]
+    public async Task A_flood_from_one_address_is_rate_limited()
+    {
+        await using var cluster = new DhtCluster(o => WithFastQueries(o, perSecond: 5, burst: 20));
+        var node = await cluster.StartGenesisAsync();
+        using var flooder = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var ping = KrpcMessage.EncodeQuery("fl"u8, "ping", new BencodeDictionary { { "id", NodeId.Random().Bytes } });
+
+        for (var i = 0; i < 300; i++)
+            await flooder.SendAsync(ping, DhtCluster.EndPointOf(node)).AsTask().WaitAsync(Step);
+        var answers = 0;
+        using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (true)
+            {
+                await flooder.ReceiveAsync(quiet.Token);
+                answers++;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // No more answers within a second.
+        }
+
+        Assert.InRange(answers, 20, 40);
+    }
+
+    private static DhtOptions WithFastQueries(DhtOptions options, double perSecond = 10_000, int burst = 10_000) => new()
+    {
+        BindAddress = options.BindAddress,
+        Genesis = options.Genesis,
+        KnownNodes = options.KnownNodes,
+        QueryTimeout = TimeSpan.FromMilliseconds(500),
+        RateLimitPerSecond = perSecond,
+        RateLimitBurst = burst,
+    };
+}

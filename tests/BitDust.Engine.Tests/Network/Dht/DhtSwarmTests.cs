@@ -1,0 +1,85 @@
+using BitDust.Engine.Network.Dht;
+using Xunit.Abstractions;
+
+namespace BitDust.Engine.Tests.Network.Dht;
+
+/// <summary>Two hundred nodes in one process on loopback UDP: lookups converge, and keep converging after losses.</summary>
+public sealed class DhtSwarmTests(ITestOutputHelper output)
+{
+    private const int NodeCount = 200;
+    private const int Lookups = 40;
+
+    [Fact]
+    public async Task Two_hundred_nodes_find_the_closest_node_before_and_after_a_fifth_of_them_stop()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await using var cluster = new DhtCluster(o => new DhtOptions
+        {
+            BindAddress = o.BindAddress,
+            Genesis = o.Genesis,
+            KnownNodes = o.KnownNodes,
+            QueryTimeout = TimeSpan.FromMilliseconds(400),
+            // Every node shares 127.0.0.1, so the per-address limit must not throttle the swarm itself.
+            RateLimitPerSecond = 1_000_000,
+            RateLimitBurst = 1_000_000,
+        });
+        var genesis = await cluster.StartGenesisAsync();
+        var joiners = Enumerable.Range(1, NodeCount - 1).ToList();
+        foreach (var batch in joiners.Chunk(10))
+            await Task.WhenAll(batch.Select(_ => cluster.StartJoiningAsync(genesis))).WaitAsync(DhtCluster.StepTimeout);
+        output.WriteLine($"{NodeCount} nodes joined in {started.Elapsed.TotalSeconds:F1} s; " +
+                         $"contacts per node: median {Median(cluster.Nodes.Select(n => n.ContactCount))}");
+
+        var random = new Random(200);
+        var owner = DhtSigningKey.Generate();
+        var stored = await cluster.Nodes[random.Next(NodeCount)]
+            .PutMutableAsync(owner, "family"u8.ToArray(), "suppliers: 7"u8.ToArray(), 1, null, CancellationToken.None)
+            .WaitAsync(DhtCluster.StepTimeout);
+        Assert.True(stored.Copies >= RoutingTable.BucketSize, $"stored on {stored.Copies} nodes");
+
+        var early = await cluster.Nodes[random.Next(NodeCount)]
+            .GetMutableAsync(owner.PublicKey, "family"u8.ToArray(), CancellationToken.None).WaitAsync(DhtCluster.StepTimeout);
+        Assert.Equal("suppliers: 7"u8.ToArray(), early?.Value);
+        var (found, hops) = await LookupRoundAsync(cluster.Nodes, random);
+        output.WriteLine($"all up: {found}/{Lookups} lookups found the closest node; median hops {Median(hops)}");
+        Assert.True(found >= Lookups * 9 / 10, $"{found}/{Lookups} lookups found the closest node");
+
+        var stopped = cluster.Nodes.OrderBy(_ => random.Next()).Take(NodeCount / 5).ToList();
+        foreach (var node in stopped)
+            await node.DisposeAsync().AsTask().WaitAsync(DhtCluster.StepTimeout);
+        var alive = cluster.Nodes.Except(stopped).ToList();
+
+        var (foundAfter, hopsAfter) = await LookupRoundAsync(alive, random);
+        output.WriteLine($"20% stopped: {foundAfter}/{Lookups} lookups found the closest live node; median hops {Median(hopsAfter)}");
+        Assert.True(foundAfter >= Lookups * 9 / 10, $"{foundAfter}/{Lookups} lookups found the closest live node");
+
+        var read = await alive[random.Next(alive.Count)].GetMutableAsync(owner.PublicKey, "family"u8.ToArray(), CancellationToken.None)
+            .WaitAsync(DhtCluster.StepTimeout);
+        Assert.Equal("suppliers: 7"u8.ToArray(), read?.Value);
+        output.WriteLine($"total {started.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>Random lookups from random live nodes; one succeeds when it returns the truly closest live node.</summary>
+    private async Task<(int Found, List<int> Hops)> LookupRoundAsync(List<DhtNode> alive, Random random)
+    {
+        var cases = Enumerable.Range(0, Lookups).Select(_ => (From: alive[random.Next(alive.Count)], Target: NodeId.Random())).ToList();
+        var results = await Task.WhenAll(cases.Select(c => c.From.FindNodeAsync(c.Target, CancellationToken.None)))
+            .WaitAsync(DhtCluster.StepTimeout);
+        var found = 0;
+        for (var i = 0; i < cases.Count; i++)
+        {
+            var (from, target) = cases[i];
+            var closest = alive.Where(n => n != from).Select(n => n.NodeId)
+                .Order(Comparer<NodeId>.Create((a, b) => NodeId.CompareDistance(target, a, b))).First();
+            if (results[i].Closest.Count > 0 && results[i].Closest[0].Id == closest)
+                found++;
+        }
+        return (found, results.Select(r => r.Hops).ToList());
+    }
+
+    private static double Median(IEnumerable<int> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2.0;
+    }
+}
