@@ -38,10 +38,10 @@ internal static partial class NodeRunner
         await PidFile.WriteAsync(home, cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var services = new ServiceRegistry(NodeServices.Create(home, config, loggerFactory), config,
-                loggerFactory.CreateLogger<ServiceRegistry>());
+            using var parts = new NodeServices(home, config, loggerFactory);
+            await using var services = new ServiceRegistry(parts.All, config, loggerFactory.CreateLogger<ServiceRegistry>());
             await services.StartAsync(stop.Token).ConfigureAwait(false);
-            var context = new NodeApiContext(home, config, services, DateTimeOffset.UtcNow, () => stop.CancelAfter(TimeSpan.FromMilliseconds(200)));
+            var context = new NodeApiContext(home, config, services, parts.Owner, parts.Resolver, DateTimeOffset.UtcNow, () => stop.CancelAfter(TimeSpan.FromMilliseconds(200)));
             await using var api = await StartApiAsync(context, loggerFactory, stop.Token).ConfigureAwait(false);
             LogStarted(logger, home.Root, Environment.ProcessId, api?.Port ?? 0);
             try
@@ -76,6 +76,9 @@ internal static partial class NodeRunner
             ProcessEndpoints.Map(routes, context);
             ConfigEndpoints.Map(routes, context);
             ServiceEndpoints.Map(routes, context);
+            NetworkEndpoints.Map(routes, context);
+            IdentityEndpoints.Map(routes, context);
+            DhtEndpoints.Map(routes, context);
         });
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(context.Home.ApiPortFile, api.Port.ToString(CultureInfo.InvariantCulture), cancellationToken)

@@ -1,17 +1,35 @@
 using BitDust.Engine.Configuration;
+using BitDust.Engine.Network.Identity;
 using BitDust.Engine.Services;
 using Microsoft.Extensions.Logging;
 
 namespace BitDust.Mount.Daemon;
 
-/// <summary>The services a node can run; the registry starts those switched on in config.</summary>
-internal static class NodeServices
+/// <summary>The parts of a node and the services it can run; the registry starts those switched on in config.</summary>
+internal sealed class NodeServices : IDisposable
 {
-    public static IReadOnlyList<INetworkService> Create(NodeHome home, NodeConfig config, ILoggerFactory loggerFactory)
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    public NodeServices(NodeHome home, NodeConfig config, ILoggerFactory loggerFactory)
     {
-        _ = home;
-        _ = config;
-        _ = loggerFactory;
-        return [];
+        var client = new IdentityClient(_http);
+        Owner = new OwnerIdentity(home, client);
+        Resolver = new NetworkIdentityResolver(client, new IdentityCache(), config);
+        var transport = new TcpConnectionsService(config, Owner, Resolver, loggerFactory);
+        All =
+        [
+            new EntangledDhtService(config, loggerFactory),
+            new IdentityServerService(home, config, loggerFactory),
+            transport,
+            new IdentityPropagateService(config, Owner, client, transport, loggerFactory.CreateLogger<IdentityPropagateService>()),
+        ];
     }
+
+    public OwnerIdentity Owner { get; }
+
+    public NetworkIdentityResolver Resolver { get; }
+
+    public IReadOnlyList<INetworkService> All { get; }
+
+    public void Dispose() => _http.Dispose();
 }
