@@ -60,6 +60,28 @@ internal sealed class BitDustCli(string home) : IAsyncDisposable
 
     public string ApiToken() => File.ReadAllText(Path.Combine(Home, "api-token")).Trim();
 
+    /// <summary>Calls the daemon's REST API directly, with its token; returns the parsed answer.</summary>
+    public async Task<System.Text.Json.Nodes.JsonNode> ApiAsync(HttpMethod method, string path, string? json = null)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(method, new Uri($"http://127.0.0.1:{ApiPort()}{path}"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiToken());
+        if (json is not null)
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.SendAsync(request);
+        return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    /// <summary>A port nothing listens on right now, for settings that other nodes must know before this one starts.</summary>
+    public static int FreePort(System.Net.Sockets.ProtocolType protocol)
+    {
+        using var socket = protocol == System.Net.Sockets.ProtocolType.Udp
+            ? new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, protocol)
+            : new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, protocol);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
     /// <summary>Stops the daemon this test started (by its pid, never by name) and removes the home.</summary>
     public async ValueTask DisposeAsync()
     {
