@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using BitDust.Engine.Network.Dht;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BitDust.Engine.Tests.Network.Dht;
 
@@ -41,6 +42,30 @@ public sealed class DhtLoopbackTests
         Assert.Equal(KrpcErrorCode.CasMismatch, stale.Rejection!.Value.ErrorCode);
         var older = await writer.PutMutableAsync(owner, "family"u8.ToArray(), "v0"u8.ToArray(), 1, null, default).WaitAsync(Step);
         Assert.Equal(KrpcErrorCode.SequenceTooLow, older.Rejection!.Value.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Known_nodes_are_resolved_by_name_and_owned_items_are_republished_before_they_expire()
+    {
+        var lifetime = TimeSpan.FromSeconds(2);
+        var options = new DhtOptions { BindAddress = IPAddress.Loopback, Genesis = true, ItemLifetime = lifetime };
+        await using var keeper = await DhtNode.StartAsync(options, NullLogger.Instance, default).WaitAsync(Step);
+        var ownerOptions = new DhtOptions
+        {
+            BindAddress = IPAddress.Loopback,
+            KnownNodes = [$"localhost:{keeper.Port}"],
+            RepublishInterval = TimeSpan.FromMilliseconds(500),
+            MaintenanceInterval = TimeSpan.FromMilliseconds(250),
+        };
+        await using var owner = await DhtNode.StartAsync(ownerOptions, NullLogger.Instance, default).WaitAsync(Step);
+        Assert.Equal(1, owner.ContactCount);
+
+        var stored = await owner.PutImmutableAsync("kept alive"u8.ToArray(), default).WaitAsync(Step);
+        Assert.Equal(2, stored.Copies);
+        await Task.Delay(lifetime * 2);
+
+        // Without the owner's republishing, the keeper's copy would have expired a lifetime ago.
+        Assert.Equal("kept alive"u8.ToArray(), await keeper.GetImmutableAsync(stored.Target, default).WaitAsync(Step));
     }
 
     [Fact]
