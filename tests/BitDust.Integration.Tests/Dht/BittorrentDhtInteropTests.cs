@@ -32,9 +32,9 @@ public sealed class BittorrentDhtInteropTests
         Assert.Equal(Hex("an offer"u8), theirImmutable["value"]!.GetValue<string>());
 
         var theirs = await other.CommandAsync(new { cmd = "putMutable", seq = 4, salt = Hex("family"u8), value = Hex("from node"u8) });
-        var ourRead = await ours.GetMutableAsync(Convert.FromHexString(Text(theirs, "publicKey")), "family"u8.ToArray(), CancellationToken.None)
-            .WaitAsync(Step);
-        Assert.Equal(Text(theirs, "target"), Bep44.MutableTarget(Convert.FromHexString(Text(theirs, "publicKey")), "family"u8).ToString());
+        var theirKey = Convert.FromHexString(Text(theirs, "publicKey"));
+        var ourRead = await ours.GetMutableAsync(theirKey, "family"u8.ToArray(), CancellationToken.None).WaitAsync(Step);
+        Assert.Equal(Text(theirs, "target"), Bep44.MutableTarget(theirKey, "family"u8).ToString());
         Assert.Equal(4L, ourRead!.Sequence);
         Assert.Equal("from node"u8.ToArray(), ourRead.Value);
 

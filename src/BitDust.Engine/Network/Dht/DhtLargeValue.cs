@@ -29,9 +29,9 @@ public static class DhtLargeValue
         if (value.Length > MaxLength)
             throw new ArgumentException($"A large DHT value holds at most {MaxLength} bytes, not {value.Length}.", nameof(value));
         var chunkCount = (value.Length + ChunkLength - 1) / ChunkLength;
-        var stored = await Task.WhenAll(Enumerable.Range(0, chunkCount).Select(i =>
-            node.PutImmutableAsync(value.Slice(i * ChunkLength, Math.Min(ChunkLength, value.Length - (i * ChunkLength))), cancellationToken)))
-            .ConfigureAwait(false);
+        var chunks = Enumerable.Range(0, chunkCount)
+            .Select(i => value.Slice(i * ChunkLength, Math.Min(ChunkLength, value.Length - (i * ChunkLength))));
+        var stored = await Task.WhenAll(chunks.Select(c => node.PutImmutableAsync(c, cancellationToken))).ConfigureAwait(false);
         var index = new byte[IndexHeaderLength + (chunkCount * NodeId.Length)];
         index[0] = FormatVersion;
         BinaryPrimitives.WriteInt32BigEndian(index.AsSpan(1), value.Length);

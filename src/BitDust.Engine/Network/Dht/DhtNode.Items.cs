@@ -12,7 +12,7 @@ public sealed partial class DhtNode
             throw new ArgumentException(
                 $"A DHT item holds at most {Bep44.MaxValueLength} bencoded bytes; use DhtLargeValue for {value.Length} bytes.",
                 nameof(value));
-        var result = await PublishAsync(new OwnedItem(Bep44.ImmutableTarget(encoded), encoded, Mutable: null), cancellationToken)
+        var result = await PublishAsync(new OwnedItem(Bep44.ImmutableTarget(encoded), encoded, Mutable: null), null, cancellationToken)
             .ConfigureAwait(false);
         _owned[result.Target] = new OwnedItem(result.Target, encoded, Mutable: null) { PublishedAt = Now };
         return result;
@@ -26,7 +26,8 @@ public sealed partial class DhtNode
         byte[]? found = null;
         await LookupAsync(target, "get", "target", (_, answer) =>
         {
-            if (answer.Body.TryGetValue("v", out var value) && value is byte[] bytes && Bep44.ImmutableTarget(Bencode.Encode(value)) == target)
+            if (answer.Body.TryGetValue("v", out var value) && value is byte[] bytes &&
+                Bep44.ImmutableTarget(Bencode.Encode(value)) == target)
                 found = bytes;
             return found is not null;
         }, cancellationToken).ConfigureAwait(false);
@@ -51,7 +52,7 @@ public sealed partial class DhtNode
         var seq = sequence ?? ((await GetMutableAsync(key.PublicKey, salt, cancellationToken).ConfigureAwait(false))?.Sequence ?? 0) + 1;
         var item = DhtMutableItem.Create(key, salt.Span, seq, value.Span);
         var owned = new OwnedItem(item.Target, item.EncodedValue, item);
-        var result = await PublishAsync(owned, cancellationToken, compareAndSwap).ConfigureAwait(false);
+        var result = await PublishAsync(owned, compareAndSwap, cancellationToken).ConfigureAwait(false);
         if (result.Copies > 0)
             _owned[item.Target] = owned with { PublishedAt = Now };
         return result;
@@ -67,7 +68,8 @@ public sealed partial class DhtNode
         {
             var body = answer.Body;
             if (!body.TryGetValue("v", out var value) || !body.TryGetBytes("k", out var k) || !body.TryGetBytes("sig", out var sig) ||
-                !body.TryGetInteger("seq", out var seq) || !k.AsSpan().SequenceEqual(publicKey) || seq <= (newest?.Sequence ?? long.MinValue))
+                !body.TryGetInteger("seq", out var seq) || !k.AsSpan().SequenceEqual(publicKey) ||
+                seq <= (newest?.Sequence ?? long.MinValue))
                 return false;
             var item = new DhtMutableItem(k, salt.ToArray(), seq, Bencode.Encode(value), sig);
             if (item.HasValidSignature())
@@ -112,13 +114,18 @@ public sealed partial class DhtNode
     }
 
     /// <summary>Finds the nodes closest to the item's target (collecting their write tokens) and puts it on each.</summary>
-    private async Task<DhtStoreResult> PublishAsync(OwnedItem item, CancellationToken cancellationToken, long? compareAndSwap = null)
+    private async Task<DhtStoreResult> PublishAsync(OwnedItem item, long? compareAndSwap, CancellationToken cancellationToken)
     {
-        var local = item.Mutable is null ? _store.PutImmutable(item.EncodedValue, Now) : _store.PutMutable(item.Mutable, compareAndSwap, Now);
+        // Owned items were encoded by this node, so they always read back.
+        if (!Bencode.TryRead(item.EncodedValue, out var value, out var decodeError))
+            throw new InvalidOperationException($"The owned item {item.Target} does not decode: {decodeError}.");
+        var local = item.Mutable is null
+            ? _store.PutImmutable(item.EncodedValue, Now)
+            : _store.PutMutable(item.Mutable, compareAndSwap, Now);
         var lookup = await LookupAsync(item.Target, "get", "target", onAnswer: null, cancellationToken).ConfigureAwait(false);
         var puts = lookup.Closest.Where(c => lookup.Tokens.ContainsKey(c.Id)).Select(c =>
         {
-            var arguments = new BencodeDictionary { { "token", lookup.Tokens[c.Id] }, { "v", Bencode.TryRead(item.EncodedValue, out var v, out _) ? v : item.EncodedValue } };
+            var arguments = new BencodeDictionary { { "token", lookup.Tokens[c.Id] }, { "v", value } };
             if (item.Mutable is { } mutable)
             {
                 arguments["k"] = mutable.PublicKey;

@@ -57,7 +57,7 @@ public sealed partial class DhtNode
     {
         foreach (var item in _owned.Values.Where(i => now - i.PublishedAt >= _options.RepublishInterval))
         {
-            var result = await PublishAsync(item, cancellationToken).ConfigureAwait(false);
+            var result = await PublishAsync(item, null, cancellationToken).ConfigureAwait(false);
             _owned[item.Target] = item with { PublishedAt = now };
             Log.Republished(_logger, item.Target, result.Copies);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
 namespace BitDust.Engine.Network.Dht;
@@ -98,7 +99,7 @@ public sealed partial class DhtNode
         return _store.PutMutable(new DhtMutableItem(publicKey, salt, sequence, encodedValue, signature), compareAndSwap, Now);
     }
 
-    private static bool TryReadId(BencodeDictionary arguments, string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NodeId? id)
+    private static bool TryReadId(BencodeDictionary arguments, string key, [NotNullWhen(true)] out NodeId? id)
     {
         id = null;
         return arguments.TryGetBytes(key, out var bytes) && NodeId.TryRead(bytes, out id);

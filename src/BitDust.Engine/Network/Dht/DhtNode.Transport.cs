@@ -90,8 +90,8 @@ public sealed partial class DhtNode
     }
 
     /// <summary>
-    /// Sends a query and waits for its answer (a response or a KRPC error) at most <see cref="DhtOptions.QueryTimeout"/>;
-    /// null when none came. A silent known contact is counted as failed.
+    /// Sends a query and waits for its answer (a response or a KRPC error) at most <see cref="DhtOptions.QueryTimeout"/>,
+    /// sending it once more halfway; null when none came. A silent known contact is counted as failed.
     /// </summary>
     private async Task<KrpcMessage?> QueryAsync(IPEndPoint to, string method, BencodeDictionary arguments,
         CancellationToken cancellationToken)
@@ -104,8 +104,19 @@ public sealed partial class DhtNode
         try
         {
             arguments["id"] = NodeId.Bytes;
-            await SendAsync(KrpcMessage.EncodeQuery(transactionId, method, arguments), to, cancellationToken).ConfigureAwait(false);
-            return await pending.Completion.Task.WaitAsync(_options.QueryTimeout, _time, cancellationToken).ConfigureAwait(false);
+            var datagram = KrpcMessage.EncodeQuery(transactionId, method, arguments);
+            var half = _options.QueryTimeout / 2;
+            await SendAsync(datagram, to, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await pending.Completion.Task.WaitAsync(half, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // UDP loses datagrams (a full socket buffer during a burst): one resend halfway saves most lost queries.
+                await SendAsync(datagram, to, cancellationToken).ConfigureAwait(false);
+            }
+            return await pending.Completion.Task.WaitAsync(_options.QueryTimeout - half, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Security.Cryptography;
 
@@ -24,7 +25,7 @@ public sealed class NodeId : IEquatable<NodeId>
     public static NodeId FromBytes(ReadOnlySpan<byte> bytes) =>
         TryRead(bytes, out var id) ? id : throw new ArgumentException($"A node id is {Length} bytes, not {bytes.Length}.", nameof(bytes));
 
-    public static bool TryRead(ReadOnlySpan<byte> bytes, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NodeId? id)
+    public static bool TryRead(ReadOnlySpan<byte> bytes, [NotNullWhen(true)] out NodeId? id)
     {
         id = bytes.Length == Length ? new NodeId(bytes.ToArray()) : null;
         return id is not null;

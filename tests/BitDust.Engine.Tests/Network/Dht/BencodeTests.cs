@@ -7,7 +7,8 @@ namespace BitDust.Engine.Tests.Network.Dht;
 
 public sealed class BencodeTests
 {
-    private static readonly Gen<object> Values = ArbMap.Default.GeneratorFor<int>().Select(seed => DhtTestData.RandomValue(new Random(seed)));
+    private static readonly Gen<object> Values =
+        ArbMap.Default.GeneratorFor<int>().Select(seed => DhtTestData.RandomValue(new Random(seed)));
 
     [Fact]
     public void Any_value_round_trips_byte_exactly()

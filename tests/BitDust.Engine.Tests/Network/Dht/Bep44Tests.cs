@@ -83,7 +83,8 @@ public sealed class Bep44Tests
         Assert.Equal(KrpcErrorCode.SequenceTooLow, store.PutMutable(DhtMutableItem.Create(key, [], 5, "other"u8), null, _now).ErrorCode);
         Assert.Equal(KrpcErrorCode.CasMismatch, store.PutMutable(DhtMutableItem.Create(key, [], 6, "six"u8), 4, _now).ErrorCode);
         Assert.True(store.PutMutable(DhtMutableItem.Create(key, [], 6, "six"u8), 5, _now).IsStored);
-        Assert.Equal(KrpcErrorCode.MessageTooBig, store.PutMutable(DhtMutableItem.Create(key, [], 7, new byte[1000]), null, _now).ErrorCode);
+        var tooBig = DhtMutableItem.Create(key, [], 7, new byte[1000]);
+        Assert.Equal(KrpcErrorCode.MessageTooBig, store.PutMutable(tooBig, null, _now).ErrorCode);
         Assert.Equal(KrpcErrorCode.SaltTooBig, store.PutMutable(DhtMutableItem.Create(key, new byte[65], 1, "x"u8), null, _now).ErrorCode);
         Assert.Equal(KrpcErrorCode.MessageTooBig, store.PutImmutable(Bencode.Encode(new byte[997]), _now).ErrorCode);
         Assert.Equal(Bencode.Encode("six"u8.ToArray()), store.GetMutable(Bep44.MutableTarget(key.PublicKey, []), _now)!.EncodedValue);

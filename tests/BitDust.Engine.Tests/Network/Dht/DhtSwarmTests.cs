@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace BitDust.Engine.Tests.Network.Dht;
 
 /// <summary>Two hundred nodes in one process on loopback UDP: lookups converge, and keep converging after losses.</summary>
+[Collection(DhtNetworkCollection.Name)]
 public sealed class DhtSwarmTests(ITestOutputHelper output)
 {
     private const int NodeCount = 200;

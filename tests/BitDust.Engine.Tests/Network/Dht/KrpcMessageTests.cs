@@ -64,8 +64,11 @@ public sealed class KrpcMessageTests
             // Half the cases are KRPC-shaped dictionaries with random fields, the rest arbitrary bencode or raw bytes.
             var shaped = new BencodeDictionary
             {
-                { "t", DhtTestData.RandomValue(random) }, { "y", random.Next(2) == 0 ? "q" : DhtTestData.RandomValue(random) },
-                { "q", DhtTestData.RandomValue(random) }, { "a", DhtTestData.RandomValue(random) }, { "r", DhtTestData.RandomValue(random) },
+                { "t", DhtTestData.RandomValue(random) },
+                { "y", random.Next(2) == 0 ? "q" : DhtTestData.RandomValue(random) },
+                { "q", DhtTestData.RandomValue(random) },
+                { "a", DhtTestData.RandomValue(random) },
+                { "r", DhtTestData.RandomValue(random) },
             };
             return random.Next(3) switch
             {
@@ -75,7 +78,9 @@ public sealed class KrpcMessageTests
             };
         });
         Prop.ForAll(values.ToArbitrary(), datagram =>
-            KrpcMessage.TryParse(datagram, out var message, out var error, out _) ? message.SenderId is not null || message.Kind == KrpcMessageKind.Error : error.Length > 0)
+            KrpcMessage.TryParse(datagram, out var message, out var error, out _)
+                ? message.SenderId is not null || message.Kind == KrpcMessageKind.Error
+                : error.Length > 0)
             .Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
     }
 
