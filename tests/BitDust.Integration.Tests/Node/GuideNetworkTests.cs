@@ -91,7 +91,7 @@ public sealed class GuideNetworkTests(ITestOutputHelper output) : IAsyncLifetime
         // Someone else claims "alice": right name, other key.
         var (code, _, error) = await _nodes[1].RunAsync("identity", "create", "alice");
         Assert.NotEqual(0, code);
-        Assert.Contains("forged", error, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("signed by another key", error, StringComparison.Ordinal);
 
         var backup = Path.Combine(_nodes[0].Home, "alice.backup");
         var passphraseFile = Path.Combine(_nodes[0].Home, "passphrase");
