@@ -12,20 +12,22 @@ namespace BitDust.Bench.Coding;
 /// </summary>
 public static unsafe class CodingBenchmark
 {
-    private const long PoolBytes = 256L << 20;
+    private const long DefaultPoolMiB = 256;
     private const double WarmUpSeconds = 0.3;
 
     private static readonly (int K, int M)[] Shapes = [(2, 2), (4, 3), (4, 4), (7, 6), (10, 4), (13, 13)];
     private static readonly int[] SetSizes = [65536, 1048576];
 
     /// <summary>Options: --seconds S (per trial, default 1), --trials T (default 3), --quick (0.2 s, 1 trial),
-    /// --shape K,M and --set BYTES (repeatable, limit the cases), --kernel KIND (our kernel, default the best).</summary>
+    /// --shape K,M and --set BYTES (repeatable, limit the cases), --pool-mib N (default 256; 0 reuses one set, hot in
+    /// cache), --kernel KIND (our kernel, default the best).</summary>
     public static int Run(string[] args)
     {
         var seconds = 1.0;
         var trials = 3;
         var shapes = new List<(int K, int M)>();
         var sets = new List<int>();
+        var poolMiB = DefaultPoolMiB;
         var kernel = GfKernel.Best;
         for (var i = 0; i < args.Length; i++)
         {
@@ -50,12 +52,15 @@ public static unsafe class CodingBenchmark
                 case "--set" when i + 1 < args.Length:
                     sets.Add(int.Parse(args[++i], CultureInfo.InvariantCulture));
                     break;
+                case "--pool-mib" when i + 1 < args.Length:
+                    poolMiB = long.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
                 case "--kernel" when i + 1 < args.Length:
                     kernel = GfKernel.Get(Enum.Parse<GfKernelKind>(args[++i], ignoreCase: true));
                     break;
                 default:
                     Console.Error.WriteLine(
-                        $"coding: unknown option '{args[i]}'; use --seconds S, --trials T, --quick, --shape K,M, --set BYTES, --kernel KIND");
+                        $"coding: unknown option '{args[i]}'; use --seconds S, --trials T, --quick, --shape K,M, --set BYTES, --pool-mib N, --kernel KIND");
                     return 2;
             }
         }
@@ -67,27 +72,28 @@ public static unsafe class CodingBenchmark
         }
 
         Console.WriteLine($"# ours kernel={kernel.Kind}");
-        Console.WriteLine($"# single thread, pool {PoolBytes >> 20} MiB, median of {trials} trial(s) of {seconds.ToString(CultureInfo.InvariantCulture)} s");
-        var pool = new ShardPool(PoolBytes);
-        foreach (var (k, m) in shapes.Count > 0 ? shapes : [.. Shapes])
+        Console.WriteLine($"# single thread, pool {poolMiB} MiB, median of {trials} trial(s) of {seconds.ToString(CultureInfo.InvariantCulture)} s");
+        var cases = (shapes.Count > 0 ? shapes : [.. Shapes])
+            .SelectMany(shape => (sets.Count > 0 ? sets : [.. SetSizes]).Select(set => (Scheme: new ErasureScheme(shape.K, shape.M), Set: set)))
+            .ToList();
+        var pool = new ShardPool(cases.Select(c => (long)c.Scheme.Total * c.Scheme.ShardLength(c.Set)).Append(poolMiB << 20).Max());
+        foreach (var (scheme, set) in cases)
         {
-            foreach (var set in sets.Count > 0 ? sets : [.. SetSizes])
+            var status = RunCase(pool, scheme, set, kernel, isaL, seconds, trials, poolMiB == 0 ? 1 : int.MaxValue);
+            if (status != 0)
             {
-                var status = RunCase(pool, new ErasureScheme(k, m), set, kernel, isaL, seconds, trials);
-                if (status != 0)
-                {
-                    return status;
-                }
+                return status;
             }
         }
 
         return 0;
     }
 
-    private static int RunCase(ShardPool pool, ErasureScheme scheme, int setBytes, GfKernel kernel, IsaL? isaL, double seconds, int trials)
+    private static int RunCase(
+        ShardPool pool, ErasureScheme scheme, int setBytes, GfKernel kernel, IsaL? isaL, double seconds, int trials, int maxSets)
     {
         var shardBytes = scheme.ShardLength(setBytes);
-        var sets = pool.Carve(scheme.Total, shardBytes);
+        var sets = pool.Carve(scheme.Total, shardBytes, maxSets);
         var cases = new List<CodingCase> { new OursCase(new ReedSolomon(scheme, kernel), sets, shardBytes) };
         if (isaL is not null)
         {

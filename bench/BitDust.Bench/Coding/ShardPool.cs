@@ -31,10 +31,10 @@ internal sealed unsafe class ShardPool
 
     public long Capacity { get; }
 
-    /// <summary>As many sets of <paramref name="shards"/> fragments of <paramref name="shardBytes"/> as fit.</summary>
-    public ShardSets Carve(int shards, int shardBytes)
+    /// <summary>As many sets of <paramref name="shards"/> fragments of <paramref name="shardBytes"/> as fit, up to <paramref name="maxSets"/>.</summary>
+    public ShardSets Carve(int shards, int shardBytes, int maxSets)
     {
-        var count = (int)Math.Max(1, Capacity / ((long)shards * shardBytes));
+        var count = (int)Math.Clamp(Capacity / ((long)shards * shardBytes), 1, maxSets);
         var memories = new Memory<byte>[count][];
         var pointers = GC.AllocateArray<nint>(count * shards, pinned: true);
         var offset = (int)(_start - (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(_buffer, 0));
