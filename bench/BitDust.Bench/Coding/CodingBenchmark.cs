@@ -20,14 +20,16 @@ public static unsafe class CodingBenchmark
 
     /// <summary>Options: --seconds S (per trial, default 1), --trials T (default 3), --quick (0.2 s, 1 trial),
     /// --shape K,M and --set BYTES (repeatable, limit the cases), --pool-mib N (default 256; 0 reuses one set, hot in
-    /// cache), --kernel KIND (our kernel, default the best).</summary>
+    /// cache), --skew (fragments not 64-byte aligned, each off by a different amount), --kernel KIND (our kernel,
+    /// default the best).</summary>
     public static int Run(string[] args)
     {
         var seconds = 1.0;
         var trials = 3;
         var shapes = new List<(int K, int M)>();
-        var sets = new List<int>();
+        var setSizes = new List<int>();
         var poolMiB = DefaultPoolMiB;
+        var skewed = false;
         var kernel = GfKernel.Best;
         for (var i = 0; i < args.Length; i++)
         {
@@ -50,17 +52,20 @@ public static unsafe class CodingBenchmark
                     shapes.Add((int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture)));
                     break;
                 case "--set" when i + 1 < args.Length:
-                    sets.Add(int.Parse(args[++i], CultureInfo.InvariantCulture));
+                    setSizes.Add(int.Parse(args[++i], CultureInfo.InvariantCulture));
                     break;
                 case "--pool-mib" when i + 1 < args.Length:
                     poolMiB = long.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--skew":
+                    skewed = true;
                     break;
                 case "--kernel" when i + 1 < args.Length:
                     kernel = GfKernel.Get(Enum.Parse<GfKernelKind>(args[++i], ignoreCase: true));
                     break;
                 default:
                     Console.Error.WriteLine(
-                        $"coding: unknown option '{args[i]}'; use --seconds S, --trials T, --quick, --shape K,M, --set BYTES, --pool-mib N, --kernel KIND");
+                        $"coding: unknown option '{args[i]}'; use --seconds S, --trials T, --quick, --shape K,M, --set BYTES, --pool-mib N, --skew, --kernel KIND");
                     return 2;
             }
         }
@@ -72,14 +77,15 @@ public static unsafe class CodingBenchmark
         }
 
         Console.WriteLine($"# ours kernel={kernel.Kind}");
-        Console.WriteLine($"# single thread, pool {poolMiB} MiB, median of {trials} trial(s) of {seconds.ToString(CultureInfo.InvariantCulture)} s");
+        Console.WriteLine($"# single thread, pool {poolMiB} MiB{(skewed ? ", skewed fragments" : "")}, median of {trials} trial(s) of {seconds.ToString(CultureInfo.InvariantCulture)} s");
         var cases = (shapes.Count > 0 ? shapes : [.. Shapes])
-            .SelectMany(shape => (sets.Count > 0 ? sets : [.. SetSizes]).Select(set => (Scheme: new ErasureScheme(shape.K, shape.M), Set: set)))
+            .SelectMany(shape => (setSizes.Count > 0 ? setSizes : [.. SetSizes]).Select(set => (Scheme: new ErasureScheme(shape.K, shape.M), Set: set)))
             .ToList();
-        var pool = new ShardPool(cases.Select(c => (long)c.Scheme.Total * c.Scheme.ShardLength(c.Set)).Append(poolMiB << 20).Max());
+        var pool = new ShardPool(cases.Select(c => (long)c.Scheme.Total * (c.Scheme.ShardLength(c.Set) + 64)).Append(poolMiB << 20).Max());
         foreach (var (scheme, set) in cases)
         {
-            var status = RunCase(pool, scheme, set, kernel, isaL, seconds, trials, poolMiB == 0 ? 1 : int.MaxValue);
+            var sets = pool.Carve(scheme.Total, scheme.ShardLength(set), poolMiB == 0 ? 1 : int.MaxValue, skewed);
+            var status = RunCase(sets, scheme, set, kernel, isaL, seconds, trials);
             if (status != 0)
             {
                 return status;
@@ -89,11 +95,9 @@ public static unsafe class CodingBenchmark
         return 0;
     }
 
-    private static int RunCase(
-        ShardPool pool, ErasureScheme scheme, int setBytes, GfKernel kernel, IsaL? isaL, double seconds, int trials, int maxSets)
+    private static int RunCase(ShardSets sets, ErasureScheme scheme, int setBytes, GfKernel kernel, IsaL? isaL, double seconds, int trials)
     {
         var shardBytes = scheme.ShardLength(setBytes);
-        var sets = pool.Carve(scheme.Total, shardBytes, maxSets);
         var cases = new List<CodingCase> { new OursCase(new ReedSolomon(scheme, kernel), sets, shardBytes) };
         if (isaL is not null)
         {

@@ -12,12 +12,15 @@ internal sealed unsafe partial class VectorKernel<TOps, TVector, TInput>
     // One vector of every output row in the group: TRows is a constant here, so the JIT drops the unused
     // accumulators and their branches and keeps the rest in registers. The coefficient tables are read from L1.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<TRows>(byte** inputs, int columns, byte** outputs, byte* tables, nint stride, nint offset, bool streaming)
+    private static void Step<TRows, TPass>(byte** inputs, int columns, byte** outputs, byte* tables, nint stride, nint offset, bool lastVector)
         where TRows : struct, IRowCount
+        where TPass : struct, IPassMode
     {
+        // The ragged last vector is unaligned, so it always takes ordinary stores.
+        var streaming = TPass.NonTemporal && !lastVector;
         var n = TRows.Value;
         var tb = TOps.TableBytes;
-        if (streaming)
+        if (TPass.Prefetch)
         {
             Sse.Prefetch0(inputs[0] + offset + PrefetchDistance);
         }
@@ -42,7 +45,7 @@ internal sealed unsafe partial class VectorKernel<TOps, TVector, TInput>
         for (var j = 1; j < columns; j++)
         {
             var t = tables + (j * stride);
-            if (streaming)
+            if (TPass.Prefetch)
             {
                 Sse.Prefetch0(inputs[j] + offset + PrefetchDistance);
             }

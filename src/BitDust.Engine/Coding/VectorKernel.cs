@@ -12,9 +12,10 @@ internal sealed unsafe partial class VectorKernel<TOps, TVector, TInput> : GfKer
     where TVector : unmanaged
     where TInput : unmanaged
 {
-    // Passes writing this many bytes (over all output rows) stream: data this large is on its way through memory
-    // rather than staying in cache. Smaller passes keep their outputs cached for whoever reads them next.
-    private const long StreamingThreshold = 256 * 1024;
+    // Passes writing this many bytes (over all output rows) prefetch their inputs and, when they can, stream their
+    // outputs: data this large is on its way through memory rather than staying in cache. Smaller passes keep
+    // their outputs cached for whoever reads them next.
+    private const long LargePassBytes = 256 * 1024;
 
     // With more rows than one group holds, the groups take turns over column chunks this many input bytes wide, so
     // the later groups re-read the chunk from L1 rather than the whole inputs from memory.
@@ -37,14 +38,22 @@ internal sealed unsafe partial class VectorKernel<TOps, TVector, TInput> : GfKer
             return;
         }
 
-        if ((long)length * matrix.Rows < StreamingThreshold || !SameAlignment(outputs, matrix.Rows))
+        if ((long)length * matrix.Rows < LargePassBytes)
         {
             RunRange<CachedPass>(matrix, inputs, outputs, 0, length);
             return;
         }
 
-        // Outputs share one misalignment: an ordinary first vector covers the bytes before the first aligned
-        // offset, streaming stores take over from there.
+        // Streaming stores must be aligned, and a pass stores every row at the same offset, so only outputs that
+        // share their misalignment can stream (fragments sliced from one buffer at ShardLength strides do).
+        if (!SameAlignment(outputs, matrix.Rows))
+        {
+            RunRange<PrefetchedPass>(matrix, inputs, outputs, 0, length);
+            return;
+        }
+
+        // An ordinary first vector covers the bytes before the outputs' first aligned offset; streaming stores take
+        // over from there.
         var head = -(nint)outputs[0] & (width - 1);
         if (head != 0)
         {
@@ -123,8 +132,7 @@ internal sealed unsafe partial class VectorKernel<TOps, TVector, TInput> : GfKer
     }
 
     // Covers [start, end) in whole vectors; a ragged end is finished by one more vector ending exactly at end, which
-    // recomputes a few bytes already written with the same values (end >= Width always holds here). That vector is
-    // unaligned, so it always takes ordinary stores.
+    // recomputes a few bytes already written with the same values (end >= Width always holds here).
     private static void Loop<TRows, TPass>(byte** inputs, int columns, byte** outputs, byte* tables, nint stride, nint start, nint end)
         where TRows : struct, IRowCount
         where TPass : struct, IPassMode
@@ -133,12 +141,12 @@ internal sealed unsafe partial class VectorKernel<TOps, TVector, TInput> : GfKer
         var i = start;
         for (; i <= end - width; i += width)
         {
-            Step<TRows>(inputs, columns, outputs, tables, stride, i, TPass.Streaming);
+            Step<TRows, TPass>(inputs, columns, outputs, tables, stride, i, lastVector: false);
         }
 
         if (i < end)
         {
-            Step<TRows>(inputs, columns, outputs, tables, stride, end - width, streaming: false);
+            Step<TRows, TPass>(inputs, columns, outputs, tables, stride, end - width, lastVector: true);
         }
     }
 }

@@ -49,41 +49,48 @@ public class GfKernelTests
     [Fact]
     public void Every_kernel_multiplies_like_scalar_in_passes_large_enough_to_stream()
     {
-        // Fragments carved from one buffer at 64-byte multiples share their alignment, which lets big passes use
-        // streaming stores; the start offset moves that shared alignment around.
+        // Big passes prefetch, and stream their outputs when they share one alignment, as fragments carved from one
+        // buffer at 64-byte multiples do; skewed ones (separate arrays, say) take ordinary stores. The start offset
+        // moves the alignment around.
         var cases =
             from inputs in Gen.Choose(1, 10)
             from outputs in Gen.Choose(1, 20)
             from extra in Gen.Choose(0, 3000)
             from offset in Gen.Choose(0, 64)
+            from skewed in Gen.Elements(false, true)
             from seed in CodingGen.Seed
-            select new MultiplyCase(inputs, outputs, (262144 / outputs) + extra, offset, seed);
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(25), Prop.ForAll(cases.ToArbitrary(), c =>
+            select new LargeCase(new MultiplyCase(inputs, outputs, (262144 / outputs) + extra, offset, seed), skewed);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(30), Prop.ForAll(cases.ToArbitrary(), large =>
         {
+            var c = large.Case;
             var random = new Random(c.Seed);
             var matrix = CodingGen.Bytes(random, c.Inputs * c.Outputs);
             var inputs = Enumerable.Range(0, c.Inputs)
                 .Select(_ => (ReadOnlyMemory<byte>)CodingGen.Bytes(random, c.Length))
                 .ToArray();
-            var stride = (c.Length + 63) & ~63;
-            var expected = new byte[c.Offset + (c.Outputs * stride)];
+            var starts = Enumerable.Range(0, c.Outputs)
+                .Select(r => c.Offset + (r * (((c.Length + 63) & ~63) + 64)) + (large.Skewed ? (r * 24) % 64 : 0))
+                .ToArray();
+            var expected = new byte[starts[^1] + c.Length + 64];
             var actual = new byte[expected.Length];
-            GfKernel.Get(GfKernelKind.Scalar).Multiply(matrix, inputs, Carve(expected, c, stride), c.Length);
+            GfKernel.Get(GfKernelKind.Scalar).Multiply(matrix, inputs, Carve(expected, starts, c.Length), c.Length);
             foreach (var kernel in CodingGen.VectorKernels)
             {
                 actual.AsSpan().Fill(Guard);
-                kernel.Multiply(matrix, inputs, Carve(actual, c, stride), c.Length);
-                Assert.All(actual.AsSpan(0, c.Offset).ToArray(), b => Assert.Equal(Guard, b));
-                for (var r = 0; r < c.Outputs; r++)
+                kernel.Multiply(matrix, inputs, Carve(actual, starts, c.Length), c.Length);
+                var gapStart = 0;
+                foreach (var start in starts)
                 {
-                    var at = c.Offset + (r * stride);
-                    if (!actual.AsSpan(at, c.Length).SequenceEqual(expected.AsSpan(at, c.Length)))
+                    AssertUntouched(actual.AsSpan(gapStart, start - gapStart), kernel, large);
+                    if (!actual.AsSpan(start, c.Length).SequenceEqual(expected.AsSpan(start, c.Length)))
                     {
-                        Assert.Fail($"{kernel.Kind} differs from Scalar in output {r}: {c}");
+                        Assert.Fail($"{kernel.Kind} differs from Scalar in the output at {start}: {large}");
                     }
 
-                    Assert.All(actual.AsSpan(at + c.Length, stride - c.Length).ToArray(), b => Assert.Equal(Guard, b));
+                    gapStart = start + c.Length;
                 }
+
+                AssertUntouched(actual.AsSpan(gapStart), kernel, large);
             }
         }));
     }
@@ -155,8 +162,16 @@ public class GfKernelTests
         }
     }
 
-    private static Memory<byte>[] Carve(byte[] buffer, MultiplyCase c, int stride) =>
-        Enumerable.Range(0, c.Outputs).Select(r => buffer.AsMemory(c.Offset + (r * stride), c.Length)).ToArray();
+    private static void AssertUntouched(ReadOnlySpan<byte> gap, GfKernel kernel, LargeCase large)
+    {
+        if (gap.IndexOfAnyExcept(Guard) >= 0)
+        {
+            Assert.Fail($"{kernel.Kind} wrote outside its outputs: {large}");
+        }
+    }
+
+    private static Memory<byte>[] Carve(byte[] buffer, int[] starts, int length) =>
+        starts.Select(start => buffer.AsMemory(start, length)).ToArray();
 
     private static (byte[][] Arrays, Memory<byte>[] Views) Outputs(int count, int length, int offset)
     {
@@ -173,4 +188,6 @@ public class GfKernelTests
     }
 
     private sealed record MultiplyCase(int Inputs, int Outputs, int Length, int Offset, int Seed);
+
+    private sealed record LargeCase(MultiplyCase Case, bool Skewed);
 }
