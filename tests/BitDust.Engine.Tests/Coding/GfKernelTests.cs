@@ -129,7 +129,9 @@ public class GfKernelTests
         var input = new byte[64];
         var output = new byte[64];
         Assert.Throws<ArgumentException>(() => kernel.Multiply([1, 2], [input], [output], 64));
-        Assert.Throws<ArgumentException>(() => kernel.Multiply([1], [input], [output], 65));
+        Assert.Contains("inputs[0]", Assert.Throws<ArgumentException>(() => kernel.Multiply([1], [input], [new byte[65]], 65)).Message, StringComparison.Ordinal);
+        Assert.Contains("outputs[1]", Assert.Throws<ArgumentException>(() => kernel.Multiply([1, 1], [input], [output, new byte[63]], 64)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => kernel.Multiply(new byte[257], new ReadOnlyMemory<byte>[257], [output], 64));
         Assert.Throws<ArgumentOutOfRangeException>(() => kernel.Multiply([1], [input], [output], -1));
     }
 
