@@ -73,7 +73,8 @@ public static unsafe class CodingBenchmark
         var isaL = IsaL.TryLoad();
         if (isaL is null)
         {
-            Console.WriteLine($"# ISA-L is missing ({IsaL.LibraryName} did not load): apt-get install -y libisal2; printing ours only");
+            Console.WriteLine(
+                $"# ISA-L is missing: {IsaL.LibraryName} did not load; to compare, install it (apt-get update && apt-get install -y libisal2). Printing ours only.");
         }
 
         Console.WriteLine($"# ours kernel={kernel.Kind}");
