@@ -65,7 +65,8 @@ public static unsafe class CodingBenchmark
                     break;
                 default:
                     Console.Error.WriteLine(
-                        $"coding: unknown option '{args[i]}'; use --seconds S, --trials T, --quick, --shape K,M, --set BYTES, --pool-mib N, --skew, --kernel KIND");
+                        $"coding: unknown option '{args[i]}'; use --seconds S, --trials T, --quick, --shape K,M, --set BYTES, "
+                        + "--pool-mib N, --skew, --kernel KIND");
                     return 2;
             }
         }
@@ -74,13 +75,17 @@ public static unsafe class CodingBenchmark
         if (isaL is null)
         {
             Console.WriteLine(
-                $"# ISA-L is missing: {IsaL.LibraryName} did not load; to compare, install it (apt-get update && apt-get install -y libisal2). Printing ours only.");
+                $"# ISA-L is missing: {IsaL.LibraryName} did not load; to compare, install it "
+                + "(apt-get update && apt-get install -y libisal2). Printing ours only.");
         }
 
         Console.WriteLine($"# ours kernel={kernel.Kind}");
-        Console.WriteLine($"# single thread, pool {poolMiB} MiB{(skewed ? ", skewed fragments" : "")}, median of {trials} trial(s) of {seconds.ToString(CultureInfo.InvariantCulture)} s");
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"# single thread, pool {poolMiB} MiB{(skewed ? ", skewed fragments" : "")}, median of {trials} trial(s) of {seconds} s"));
         var cases = (shapes.Count > 0 ? shapes : [.. Shapes])
-            .SelectMany(shape => (setSizes.Count > 0 ? setSizes : [.. SetSizes]).Select(set => (Scheme: new ErasureScheme(shape.K, shape.M), Set: set)))
+            .SelectMany(shape => (setSizes.Count > 0 ? setSizes : [.. SetSizes])
+                .Select(set => (Scheme: new ErasureScheme(shape.K, shape.M), Set: set)))
             .ToList();
         var pool = new ShardPool(cases.Select(c => (long)c.Scheme.Total * (c.Scheme.ShardLength(c.Set) + 64)).Append(poolMiB << 20).Max());
         foreach (var (scheme, set) in cases)
@@ -138,7 +143,8 @@ public static unsafe class CodingBenchmark
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"coding impl={cases[c].Name} k={scheme.DataCount} m={scheme.ParityCount} set={setBytes} encode_GBps={Median(encode[c]):F2} decode_GBps={Median(decode[c]):F2}"));
+                $"coding impl={cases[c].Name} k={scheme.DataCount} m={scheme.ParityCount} set={setBytes} "
+                + $"encode_GBps={Median(encode[c]):F2} decode_GBps={Median(decode[c]):F2}"));
         }
 
         return 0;

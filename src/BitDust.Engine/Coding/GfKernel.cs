@@ -50,7 +50,8 @@ public abstract unsafe class GfKernel
         }
 
         throw new NotSupportedException(
-            $"This CPU cannot run the {kind} erasure-coding kernel; use GfKernel.Best or one of: {string.Join(", ", Supported.Select(k => k.Kind))}.");
+            $"This CPU cannot run the {kind} erasure-coding kernel; use GfKernel.Best or one of: "
+            + $"{string.Join(", ", Supported.Select(k => k.Kind))}.");
     }
 
     /// <summary>
@@ -61,7 +62,8 @@ public abstract unsafe class GfKernel
     /// <exception cref="ArgumentException">
     /// More than 256 inputs or outputs, a matrix of the wrong size, or a fragment shorter than <paramref name="length"/>.
     /// </exception>
-    public void Multiply(ReadOnlySpan<byte> matrix, ReadOnlySpan<ReadOnlyMemory<byte>> inputs, ReadOnlySpan<Memory<byte>> outputs, int length)
+    public void Multiply(
+        ReadOnlySpan<byte> matrix, ReadOnlySpan<ReadOnlyMemory<byte>> inputs, ReadOnlySpan<Memory<byte>> outputs, int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (inputs.Length > ErasureScheme.MaxTotal || outputs.Length > ErasureScheme.MaxTotal)
@@ -73,7 +75,8 @@ public abstract unsafe class GfKernel
         if (matrix.Length != outputs.Length * inputs.Length)
         {
             throw new ArgumentException(
-                $"A matrix for {inputs.Length} inputs and {outputs.Length} outputs needs {outputs.Length * inputs.Length} coefficients, not {matrix.Length}.",
+                $"A matrix for {inputs.Length} inputs and {outputs.Length} outputs needs {outputs.Length * inputs.Length} "
+                + $"coefficients, not {matrix.Length}.",
                 nameof(matrix));
         }
 

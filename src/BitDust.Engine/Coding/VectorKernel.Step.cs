@@ -12,7 +12,8 @@ internal sealed unsafe partial class VectorKernel<TOps, TVector, TInput>
     // One vector of every output row in the group: TRows is a constant here, so the JIT drops the unused
     // accumulators and their branches and keeps the rest in registers. The coefficient tables are read from L1.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<TRows, TPass>(byte** inputs, int columns, byte** outputs, byte* tables, nint stride, nint offset, bool lastVector)
+    private static void Step<TRows, TPass>(
+        byte** inputs, int columns, byte** outputs, byte* tables, nint stride, nint offset, bool lastVector)
         where TRows : struct, IRowCount
         where TPass : struct, IPassMode
     {

@@ -129,13 +129,15 @@ public class GfKernelTests
         var input = new byte[64];
         var output = new byte[64];
         Assert.Throws<ArgumentException>(() => kernel.Multiply([1, 2], [input], [output], 64));
-        Assert.Contains("inputs[0]", Assert.Throws<ArgumentException>(() => kernel.Multiply([1], [input], [new byte[65]], 65)).Message, StringComparison.Ordinal);
-        Assert.Contains("outputs[1]", Assert.Throws<ArgumentException>(() => kernel.Multiply([1, 1], [input], [output, new byte[63]], 64)).Message, StringComparison.Ordinal);
+        var shortInput = Assert.Throws<ArgumentException>(() => kernel.Multiply([1], [input], [new byte[65]], 65));
+        Assert.Contains("inputs[0]", shortInput.Message, StringComparison.Ordinal);
+        var shortOutput = Assert.Throws<ArgumentException>(() => kernel.Multiply([1, 1], [input], [output, new byte[63]], 64));
+        Assert.Contains("outputs[1]", shortOutput.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => kernel.Multiply(new byte[257], new ReadOnlyMemory<byte>[257], [output], 64));
         Assert.Throws<ArgumentOutOfRangeException>(() => kernel.Multiply([1], [input], [output], -1));
     }
 
-    // Inputs and outputs sit at offset, offset+1, ... inside larger arrays whose other bytes must stay untouched.
+    // Each input and output sits at its own offset inside a larger array whose other bytes must stay untouched.
     private static void AssertMatchesScalar(GfKernel kernel, MultiplyCase c)
     {
         var (inputCount, outputCount, length, offset, seed) = c;
@@ -156,7 +158,7 @@ public class GfKernelTests
         {
             if (!expected.Arrays[r].AsSpan().SequenceEqual(actual.Arrays[r]))
             {
-                Assert.Fail($"{kernel.Kind} differs from Scalar: {inputCount} inputs, output {r} of {outputCount}, length {length}, offset {offset}");
+                Assert.Fail($"{kernel.Kind} differs from Scalar in output {r}: {c}");
             }
 
             Assert.Equal(Guard, actual.Arrays[r][0]);
