@@ -12,20 +12,24 @@ namespace BitDust.Bench.Coding;
 /// </summary>
 public static unsafe class CodingBenchmark
 {
-    private const long PoolBytes = 256L << 20;
+    private const long DefaultPoolMiB = 256;
     private const double WarmUpSeconds = 0.3;
 
     private static readonly (int K, int M)[] Shapes = [(2, 2), (4, 3), (4, 4), (7, 6), (10, 4), (13, 13)];
     private static readonly int[] SetSizes = [65536, 1048576];
 
     /// <summary>Options: --seconds S (per trial, default 1), --trials T (default 3), --quick (0.2 s, 1 trial),
-    /// --shape K,M and --set BYTES (repeatable, limit the cases), --kernel KIND (our kernel, default the best).</summary>
+    /// --shape K,M and --set BYTES (repeatable, limit the cases), --pool-mib N (default 256; 0 reuses one set, hot in
+    /// cache), --skew (fragments not 64-byte aligned, each off by a different amount), --kernel KIND (our kernel,
+    /// default the best).</summary>
     public static int Run(string[] args)
     {
         var seconds = 1.0;
         var trials = 3;
         var shapes = new List<(int K, int M)>();
-        var sets = new List<int>();
+        var setSizes = new List<int>();
+        var poolMiB = DefaultPoolMiB;
+        var skewed = false;
         var kernel = GfKernel.Best;
         for (var i = 0; i < args.Length; i++)
         {
@@ -48,14 +52,21 @@ public static unsafe class CodingBenchmark
                     shapes.Add((int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture)));
                     break;
                 case "--set" when i + 1 < args.Length:
-                    sets.Add(int.Parse(args[++i], CultureInfo.InvariantCulture));
+                    setSizes.Add(int.Parse(args[++i], CultureInfo.InvariantCulture));
+                    break;
+                case "--pool-mib" when i + 1 < args.Length:
+                    poolMiB = long.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--skew":
+                    skewed = true;
                     break;
                 case "--kernel" when i + 1 < args.Length:
                     kernel = GfKernel.Get(Enum.Parse<GfKernelKind>(args[++i], ignoreCase: true));
                     break;
                 default:
                     Console.Error.WriteLine(
-                        $"coding: unknown option '{args[i]}'; use --seconds S, --trials T, --quick, --shape K,M, --set BYTES, --kernel KIND");
+                        $"coding: unknown option '{args[i]}'; use --seconds S, --trials T, --quick, --shape K,M, --set BYTES, "
+                        + "--pool-mib N, --skew, --kernel KIND");
                     return 2;
             }
         }
@@ -63,31 +74,36 @@ public static unsafe class CodingBenchmark
         var isaL = IsaL.TryLoad();
         if (isaL is null)
         {
-            Console.WriteLine($"# ISA-L is missing ({IsaL.LibraryName} did not load): apt-get install -y libisal2; printing ours only");
+            Console.WriteLine(
+                $"# ISA-L is missing: {IsaL.LibraryName} did not load; to compare, install it "
+                + "(apt-get update && apt-get install -y libisal2). Printing ours only.");
         }
 
         Console.WriteLine($"# ours kernel={kernel.Kind}");
-        Console.WriteLine($"# single thread, pool {PoolBytes >> 20} MiB, median of {trials} trial(s) of {seconds.ToString(CultureInfo.InvariantCulture)} s");
-        var pool = new ShardPool(PoolBytes);
-        foreach (var (k, m) in shapes.Count > 0 ? shapes : [.. Shapes])
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"# single thread, pool {poolMiB} MiB{(skewed ? ", skewed fragments" : "")}, median of {trials} trial(s) of {seconds} s"));
+        var cases = (shapes.Count > 0 ? shapes : [.. Shapes])
+            .SelectMany(shape => (setSizes.Count > 0 ? setSizes : [.. SetSizes])
+                .Select(set => (Scheme: new ErasureScheme(shape.K, shape.M), Set: set)))
+            .ToList();
+        var pool = new ShardPool(cases.Select(c => (long)c.Scheme.Total * (c.Scheme.ShardLength(c.Set) + 64)).Append(poolMiB << 20).Max());
+        foreach (var (scheme, set) in cases)
         {
-            foreach (var set in sets.Count > 0 ? sets : [.. SetSizes])
+            var sets = pool.Carve(scheme.Total, scheme.ShardLength(set), poolMiB == 0 ? 1 : int.MaxValue, skewed);
+            var status = RunCase(sets, scheme, set, kernel, isaL, seconds, trials);
+            if (status != 0)
             {
-                var status = RunCase(pool, new ErasureScheme(k, m), set, kernel, isaL, seconds, trials);
-                if (status != 0)
-                {
-                    return status;
-                }
+                return status;
             }
         }
 
         return 0;
     }
 
-    private static int RunCase(ShardPool pool, ErasureScheme scheme, int setBytes, GfKernel kernel, IsaL? isaL, double seconds, int trials)
+    private static int RunCase(ShardSets sets, ErasureScheme scheme, int setBytes, GfKernel kernel, IsaL? isaL, double seconds, int trials)
     {
         var shardBytes = scheme.ShardLength(setBytes);
-        var sets = pool.Carve(scheme.Total, shardBytes);
         var cases = new List<CodingCase> { new OursCase(new ReedSolomon(scheme, kernel), sets, shardBytes) };
         if (isaL is not null)
         {
@@ -127,7 +143,8 @@ public static unsafe class CodingBenchmark
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"coding impl={cases[c].Name} k={scheme.DataCount} m={scheme.ParityCount} set={setBytes} encode_GBps={Median(encode[c]):F2} decode_GBps={Median(decode[c]):F2}"));
+                $"coding impl={cases[c].Name} k={scheme.DataCount} m={scheme.ParityCount} set={setBytes} "
+                + $"encode_GBps={Median(encode[c]):F2} decode_GBps={Median(decode[c]):F2}"));
         }
 
         return 0;

@@ -31,10 +31,15 @@ internal sealed unsafe class ShardPool
 
     public long Capacity { get; }
 
-    /// <summary>As many sets of <paramref name="shards"/> fragments of <paramref name="shardBytes"/> as fit.</summary>
-    public ShardSets Carve(int shards, int shardBytes)
+    /// <summary>
+    /// As many sets of <paramref name="shards"/> fragments of <paramref name="shardBytes"/> as fit, up to
+    /// <paramref name="maxSets"/>. Skewed fragments start at different offsets from a cache line, as separately
+    /// allocated arrays do; otherwise every fragment is 64-byte aligned.
+    /// </summary>
+    public ShardSets Carve(int shards, int shardBytes, int maxSets, bool skewed)
     {
-        var count = (int)Math.Max(1, Capacity / ((long)shards * shardBytes));
+        var slotBytes = shardBytes + (skewed ? 64 : 0);
+        var count = (int)Math.Clamp(Capacity / ((long)shards * slotBytes), 1, maxSets);
         var memories = new Memory<byte>[count][];
         var pointers = GC.AllocateArray<nint>(count * shards, pinned: true);
         var offset = (int)(_start - (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(_buffer, 0));
@@ -43,7 +48,7 @@ internal sealed unsafe class ShardPool
             memories[s] = new Memory<byte>[shards];
             for (var i = 0; i < shards; i++)
             {
-                var at = ((s * shards) + i) * shardBytes;
+                var at = (((s * shards) + i) * slotBytes) + (skewed ? (i * 24) % 64 : 0);
                 memories[s][i] = MemoryMarshal.CreateFromPinnedArray(_buffer, offset + at, shardBytes);
                 pointers[(s * shards) + i] = (nint)(_start + at);
             }

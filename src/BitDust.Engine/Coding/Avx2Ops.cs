@@ -16,6 +16,8 @@ internal readonly unsafe struct Avx2Ops : IGfVectorOps<Vector256<byte>, NibblePa
 
     public static int Width => 32;
 
+    public static int MaxRows => 8;
+
     public static int TableBytes => 64;
 
     public static void WriteTable(byte coefficient, byte* table) => NibbleTables.Write(coefficient, table, 32);
@@ -37,4 +39,7 @@ internal readonly unsafe struct Avx2Ops : IGfVectorOps<Vector256<byte>, NibblePa
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(byte* destination, Vector256<byte> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNonTemporal(byte* destination, Vector256<byte> value) => value.StoreAlignedNonTemporal(destination);
 }

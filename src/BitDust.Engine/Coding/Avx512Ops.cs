@@ -16,6 +16,8 @@ internal readonly unsafe struct Avx512Ops : IGfVectorOps<Vector512<byte>, Nibble
 
     public static int Width => 64;
 
+    public static int MaxRows => 16;
+
     public static int TableBytes => 128;
 
     public static void WriteTable(byte coefficient, byte* table) => NibbleTables.Write(coefficient, table, 64);
@@ -37,4 +39,7 @@ internal readonly unsafe struct Avx512Ops : IGfVectorOps<Vector512<byte>, Nibble
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(byte* destination, Vector512<byte> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNonTemporal(byte* destination, Vector512<byte> value) => value.StoreAlignedNonTemporal(destination);
 }

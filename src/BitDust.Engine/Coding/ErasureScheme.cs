@@ -89,7 +89,8 @@ public readonly record struct ErasureScheme(int DataCount, int ParityCount)
     {
         if (DataCount < 1)
         {
-            throw new ArgumentException("The erasure scheme is uninitialized (0 data fragments); construct it with a data count.", paramName);
+            throw new ArgumentException(
+                "The erasure scheme is uninitialized (0 data fragments); construct it with a data count.", paramName);
         }
     }
 }

@@ -10,12 +10,14 @@ namespace BitDust.Engine.Coding;
 /// </summary>
 public abstract unsafe class GfKernel
 {
+    // Slowest first. GF2P8MULB does in one instruction what PSHUFB needs two lookups and a split into nibbles for,
+    // so GFNI outranks PSHUFB at the same width; but 512-bit PSHUFB still moves more bytes than 256-bit GFNI.
     private static readonly GfKernel[] All =
     [
         ScalarKernel.Instance,
         new VectorKernel<Avx2Ops, Vector256<byte>, NibblePair<Vector256<byte>>>(),
-        new VectorKernel<Avx512Ops, Vector512<byte>, NibblePair<Vector512<byte>>>(),
         new VectorKernel<Gfni256Ops, Vector256<byte>, Vector256<byte>>(),
+        new VectorKernel<Avx512Ops, Vector512<byte>, NibblePair<Vector512<byte>>>(),
         new VectorKernel<Gfni512Ops, Vector512<byte>, Vector512<byte>>(),
     ];
 
@@ -25,13 +27,11 @@ public abstract unsafe class GfKernel
 
     public abstract GfKernelKind Kind { get; }
 
-    /// <summary>Every kernel this CPU can run, Scalar first.</summary>
+    /// <summary>Every kernel this CPU can run, slowest first: Scalar, Avx2, Gfni256, Avx512, Gfni512.</summary>
     public static IReadOnlyList<GfKernel> Supported { get; } = Array.AsReadOnly(All.Where(k => k.IsSupported).ToArray());
 
-    /// <summary>The fastest supported kernel: Gfni512, then Avx512, Gfni256, Avx2, Scalar.</summary>
-    public static GfKernel Best { get; } = new[] { GfKernelKind.Gfni512, GfKernelKind.Avx512, GfKernelKind.Gfni256, GfKernelKind.Avx2 }
-        .Select(kind => Supported.FirstOrDefault(k => k.Kind == kind))
-        .FirstOrDefault(k => k is not null) ?? ScalarKernel.Instance;
+    /// <summary>The fastest kernel this CPU can run: Gfni512, else Avx512, Gfni256, Avx2, Scalar.</summary>
+    public static GfKernel Best { get; } = Supported[^1];
 
     /// <summary>Bytes of precomputed table per coefficient; 0 when the kernel reads the coefficients directly.</summary>
     internal abstract int TableBytes { get; }
@@ -50,7 +50,8 @@ public abstract unsafe class GfKernel
         }
 
         throw new NotSupportedException(
-            $"This CPU cannot run the {kind} erasure-coding kernel; use GfKernel.Best or one of: {string.Join(", ", Supported.Select(k => k.Kind))}.");
+            $"This CPU cannot run the {kind} erasure-coding kernel; use GfKernel.Best or one of: "
+            + $"{string.Join(", ", Supported.Select(k => k.Kind))}.");
     }
 
     /// <summary>
@@ -58,14 +59,35 @@ public abstract unsafe class GfKernel
     /// overwritten, not accumulated into, and must not overlap the inputs. Expands the matrix on every call; the
     /// Reed-Solomon coder keeps its expanded matrices instead.
     /// </summary>
-    public void Multiply(ReadOnlySpan<byte> matrix, ReadOnlySpan<ReadOnlyMemory<byte>> inputs, ReadOnlySpan<Memory<byte>> outputs, int length)
+    /// <exception cref="ArgumentException">
+    /// More than 256 inputs or outputs, a matrix of the wrong size, or a fragment shorter than <paramref name="length"/>.
+    /// </exception>
+    public void Multiply(
+        ReadOnlySpan<byte> matrix, ReadOnlySpan<ReadOnlyMemory<byte>> inputs, ReadOnlySpan<Memory<byte>> outputs, int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (inputs.Length > ErasureScheme.MaxTotal || outputs.Length > ErasureScheme.MaxTotal)
+        {
+            throw new ArgumentException(
+                $"{inputs.Length} inputs and {outputs.Length} outputs: a GF(2^8) code has at most {ErasureScheme.MaxTotal} of each.");
+        }
+
         if (matrix.Length != outputs.Length * inputs.Length)
         {
             throw new ArgumentException(
-                $"A matrix for {inputs.Length} inputs and {outputs.Length} outputs needs {outputs.Length * inputs.Length} coefficients, not {matrix.Length}.",
+                $"A matrix for {inputs.Length} inputs and {outputs.Length} outputs needs {outputs.Length * inputs.Length} "
+                + $"coefficients, not {matrix.Length}.",
                 nameof(matrix));
+        }
+
+        for (var j = 0; j < inputs.Length; j++)
+        {
+            CheckLength(inputs[j].Length, length, nameof(inputs), j);
+        }
+
+        for (var r = 0; r < outputs.Length; r++)
+        {
+            CheckLength(outputs[r].Length, length, nameof(outputs), r);
         }
 
         var shards = ArrayPool<Memory<byte>>.Shared.Rent(inputs.Length + outputs.Length);
@@ -84,7 +106,6 @@ public abstract unsafe class GfKernel
                 order[i] = i;
             }
 
-            ShardPins.CheckLengths(shards, order, length);
             if (inputs.Length == 0)
             {
                 // The empty sum: nothing to multiply, every output is zero.
@@ -103,6 +124,14 @@ public abstract unsafe class GfKernel
         {
             Array.Clear(shards);
             ArrayPool<Memory<byte>>.Shared.Return(shards);
+        }
+    }
+
+    private static void CheckLength(int available, int length, string paramName, int index)
+    {
+        if (available < length)
+        {
+            throw new ArgumentException($"{paramName}[{index}] holds {available} bytes but {length} are being multiplied.", paramName);
         }
     }
 

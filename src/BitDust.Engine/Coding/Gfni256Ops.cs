@@ -13,6 +13,8 @@ internal readonly unsafe struct Gfni256Ops : IGfVectorOps<Vector256<byte>, Vecto
 
     public static int Width => 32;
 
+    public static int MaxRows => 8;
+
     public static int TableBytes => 32;
 
     public static void WriteTable(byte coefficient, byte* table) => Vector256.Create(coefficient).StoreAligned(table);
@@ -29,4 +31,7 @@ internal readonly unsafe struct Gfni256Ops : IGfVectorOps<Vector256<byte>, Vecto
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(byte* destination, Vector256<byte> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNonTemporal(byte* destination, Vector256<byte> value) => value.StoreAlignedNonTemporal(destination);
 }

@@ -13,6 +13,8 @@ internal readonly unsafe struct Gfni512Ops : IGfVectorOps<Vector512<byte>, Vecto
 
     public static int Width => 64;
 
+    public static int MaxRows => 16;
+
     public static int TableBytes => 64;
 
     public static void WriteTable(byte coefficient, byte* table) => Vector512.Create(coefficient).StoreAligned(table);
@@ -29,4 +31,7 @@ internal readonly unsafe struct Gfni512Ops : IGfVectorOps<Vector512<byte>, Vecto
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(byte* destination, Vector512<byte> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNonTemporal(byte* destination, Vector512<byte> value) => value.StoreAlignedNonTemporal(destination);
 }

@@ -17,6 +17,9 @@ internal unsafe interface IGfVectorOps<TVector, TInput>
     /// <summary>Bytes per vector.</summary>
     static abstract int Width { get; }
 
+    /// <summary>Most output rows one pass keeps in registers, with room left for the input and products.</summary>
+    static abstract int MaxRows { get; }
+
     /// <summary>Bytes of table per coefficient.</summary>
     static abstract int TableBytes { get; }
 
@@ -29,4 +32,7 @@ internal unsafe interface IGfVectorOps<TVector, TInput>
     static abstract TVector Xor(TVector left, TVector right);
 
     static abstract void Store(byte* destination, TVector value);
+
+    /// <summary>A non-temporal store; <paramref name="destination"/> must be Width-aligned.</summary>
+    static abstract void StoreNonTemporal(byte* destination, TVector value);
 }

@@ -48,3 +48,43 @@ internal readonly struct Rows8 : IRowCount
 {
     public static int Value => 8;
 }
+
+internal readonly struct Rows9 : IRowCount
+{
+    public static int Value => 9;
+}
+
+internal readonly struct Rows10 : IRowCount
+{
+    public static int Value => 10;
+}
+
+internal readonly struct Rows11 : IRowCount
+{
+    public static int Value => 11;
+}
+
+internal readonly struct Rows12 : IRowCount
+{
+    public static int Value => 12;
+}
+
+internal readonly struct Rows13 : IRowCount
+{
+    public static int Value => 13;
+}
+
+internal readonly struct Rows14 : IRowCount
+{
+    public static int Value => 14;
+}
+
+internal readonly struct Rows15 : IRowCount
+{
+    public static int Value => 15;
+}
+
+internal readonly struct Rows16 : IRowCount
+{
+    public static int Value => 16;
+}

@@ -25,9 +25,10 @@ internal static unsafe class ShardPins
         PinFrom(0, matrix, shards, order, pointers, length);
     }
 
-    // One nested fixed statement per fragment pins it for the whole call at no cost; Memory.Pin would take a GCHandle
-    // per fragment, which for a 64 KiB block split 13+13 costs more than a tenth of the coding itself.
-    private static void PinFrom(int next, CodingMatrix matrix, ReadOnlySpan<Memory<byte>> shards, ReadOnlySpan<int> order, byte** pointers, int length)
+    // One nested fixed statement per fragment pins it for the whole call at no cost. Memory.Pin would take a GCHandle
+    // per array (about 20 ns each): 3 to 8% of the coding time of a 64 KiB block split 13+13.
+    private static void PinFrom(
+        int next, CodingMatrix matrix, ReadOnlySpan<Memory<byte>> shards, ReadOnlySpan<int> order, byte** pointers, int length)
     {
         if (next == order.Length)
         {

@@ -1,21 +1,25 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace BitDust.Engine.Coding;
 
 /// <summary>
-/// A SIMD kernel: loads each input vector once and folds it into up to eight output accumulators held in registers,
+/// A SIMD kernel: loads each input vector once and folds it into up to 16 output accumulators held in registers,
 /// so a pass over the fragments reads every input byte once and writes every output byte once.
 /// </summary>
-internal sealed unsafe class VectorKernel<TOps, TVector, TInput> : GfKernel
+internal sealed unsafe partial class VectorKernel<TOps, TVector, TInput> : GfKernel
     where TOps : struct, IGfVectorOps<TVector, TInput>
     where TVector : unmanaged
     where TInput : unmanaged
 {
-    private const int MaxGroupRows = 8;
+    // Passes writing this many bytes (over all output rows) prefetch their inputs and, when they can, stream their
+    // outputs: data this large is on its way through memory rather than staying in cache. Smaller passes keep
+    // their outputs cached for whoever reads them next.
+    private const long LargePassBytes = 256 * 1024;
 
     // With more rows than one group holds, the groups take turns over column chunks this many input bytes wide, so
     // the later groups re-read the chunk from L1 rather than the whole inputs from memory.
-    private const int ChunkInputBytes = 32 * 1024;
+    private const int ChunkInputBytes = 16 * 1024;
 
     public override GfKernelKind Kind => TOps.Kind;
 
@@ -27,160 +31,122 @@ internal sealed unsafe class VectorKernel<TOps, TVector, TInput> : GfKernel
 
     internal override void Run(CodingMatrix matrix, byte** inputs, byte** outputs, int length)
     {
-        var width = TOps.Width;
+        nint width = TOps.Width;
         if (length < width)
         {
             ScalarKernel.Multiply(matrix.Coefficients, matrix.Columns, inputs, outputs, matrix.Rows, length);
             return;
         }
 
-        var rows = matrix.Rows;
-        var groups = (rows + MaxGroupRows - 1) / MaxGroupRows;
-        if (groups == 1)
+        if ((long)length * matrix.Rows < LargePassBytes)
         {
-            RunGroup(matrix, 0, rows, inputs, outputs, 0, length);
+            RunRange<CachedPass>(matrix, inputs, outputs, 0, length);
             return;
         }
 
-        var chunk = Math.Max(width, ChunkInputBytes / matrix.Columns / width * width);
-        for (var start = 0; start < length; start += chunk)
+        // Streaming stores must be aligned, and a pass stores every row at the same offset, so only outputs that
+        // share their misalignment can stream (fragments sliced from one buffer at ShardLength strides do).
+        if (!SameAlignment(outputs, matrix.Rows))
         {
-            var end = Math.Min(length, start + chunk);
+            RunRange<PrefetchedPass>(matrix, inputs, outputs, 0, length);
+            return;
+        }
+
+        // An ordinary first vector covers the bytes before the outputs' first aligned offset; streaming stores take
+        // over from there.
+        var head = -(nint)outputs[0] & (width - 1);
+        if (head != 0)
+        {
+            RunRange<CachedPass>(matrix, inputs, outputs, 0, width);
+        }
+
+        RunRange<StreamingPass>(matrix, inputs, outputs, head, length);
+
+        // Streaming stores are weakly ordered: fence them so whoever the caller hands the fragments to sees them.
+        Sse.StoreFence();
+    }
+
+    private static bool SameAlignment(byte** outputs, int rows)
+    {
+        var misalignment = (nint)outputs[0] & (TOps.Width - 1);
+        for (var r = 1; r < rows; r++)
+        {
+            if (((nint)outputs[r] & (TOps.Width - 1)) != misalignment)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void RunRange<TPass>(CodingMatrix matrix, byte** inputs, byte** outputs, nint start, nint end)
+        where TPass : struct, IPassMode
+    {
+        var rows = matrix.Rows;
+        var groups = (rows + TOps.MaxRows - 1) / TOps.MaxRows;
+        if (groups == 1)
+        {
+            RunGroup<TPass>(matrix, 0, rows, inputs, outputs, start, end);
+            return;
+        }
+
+        nint chunk = Math.Max(TOps.Width, ChunkInputBytes / matrix.Columns / TOps.Width * TOps.Width);
+        for (var from = start; from < end; from += chunk)
+        {
+            var to = Math.Min(end, from + chunk);
             for (var g = 0; g < groups; g++)
             {
                 var firstRow = g * rows / groups;
                 var nextRow = (g + 1) * rows / groups;
-                RunGroup(matrix, firstRow, nextRow - firstRow, inputs, outputs + firstRow, start, end);
+                RunGroup<TPass>(matrix, firstRow, nextRow - firstRow, inputs, outputs + firstRow, from, to);
             }
         }
     }
 
-    private static void RunGroup(CodingMatrix matrix, int firstRow, int count, byte** inputs, byte** outputs, nint start, nint end)
+    private static void RunGroup<TPass>(CodingMatrix matrix, int firstRow, int count, byte** inputs, byte** outputs, nint start, nint end)
+        where TPass : struct, IPassMode
     {
         var tables = matrix.Tables + (firstRow * TOps.TableBytes);
         nint stride = matrix.Rows * TOps.TableBytes;
         var columns = matrix.Columns;
         switch (count)
         {
-            case 1: Loop<Rows1>(inputs, columns, outputs, tables, stride, start, end); break;
-            case 2: Loop<Rows2>(inputs, columns, outputs, tables, stride, start, end); break;
-            case 3: Loop<Rows3>(inputs, columns, outputs, tables, stride, start, end); break;
-            case 4: Loop<Rows4>(inputs, columns, outputs, tables, stride, start, end); break;
-            case 5: Loop<Rows5>(inputs, columns, outputs, tables, stride, start, end); break;
-            case 6: Loop<Rows6>(inputs, columns, outputs, tables, stride, start, end); break;
-            case 7: Loop<Rows7>(inputs, columns, outputs, tables, stride, start, end); break;
-            default: Loop<Rows8>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 1: Loop<Rows1, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 2: Loop<Rows2, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 3: Loop<Rows3, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 4: Loop<Rows4, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 5: Loop<Rows5, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 6: Loop<Rows6, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 7: Loop<Rows7, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 8: Loop<Rows8, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 9: Loop<Rows9, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 10: Loop<Rows10, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 11: Loop<Rows11, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 12: Loop<Rows12, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 13: Loop<Rows13, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 14: Loop<Rows14, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            case 15: Loop<Rows15, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
+            default: Loop<Rows16, TPass>(inputs, columns, outputs, tables, stride, start, end); break;
         }
     }
 
     // Covers [start, end) in whole vectors; a ragged end is finished by one more vector ending exactly at end, which
     // recomputes a few bytes already written with the same values (end >= Width always holds here).
-    private static void Loop<TRows>(byte** inputs, int columns, byte** outputs, byte* tables, nint stride, nint start, nint end)
+    private static void Loop<TRows, TPass>(byte** inputs, int columns, byte** outputs, byte* tables, nint stride, nint start, nint end)
         where TRows : struct, IRowCount
+        where TPass : struct, IPassMode
     {
         nint width = TOps.Width;
         var i = start;
         for (; i <= end - width; i += width)
         {
-            Step<TRows>(inputs, columns, outputs, tables, stride, i);
+            Step<TRows, TPass>(inputs, columns, outputs, tables, stride, i, lastVector: false);
         }
 
         if (i < end)
         {
-            Step<TRows>(inputs, columns, outputs, tables, stride, end - width);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<TRows>(byte** inputs, int columns, byte** outputs, byte* tables, nint stride, nint offset)
-        where TRows : struct, IRowCount
-    {
-        var n = TRows.Value;
-        var tb = TOps.TableBytes;
-        var x = TOps.Load(inputs[0] + offset);
-        var a0 = TOps.Multiply(x, tables);
-        var a1 = n > 1 ? TOps.Multiply(x, tables + tb) : default;
-        var a2 = n > 2 ? TOps.Multiply(x, tables + (2 * tb)) : default;
-        var a3 = n > 3 ? TOps.Multiply(x, tables + (3 * tb)) : default;
-        var a4 = n > 4 ? TOps.Multiply(x, tables + (4 * tb)) : default;
-        var a5 = n > 5 ? TOps.Multiply(x, tables + (5 * tb)) : default;
-        var a6 = n > 6 ? TOps.Multiply(x, tables + (6 * tb)) : default;
-        var a7 = n > 7 ? TOps.Multiply(x, tables + (7 * tb)) : default;
-        for (var j = 1; j < columns; j++)
-        {
-            var t = tables + (j * stride);
-            x = TOps.Load(inputs[j] + offset);
-            a0 = TOps.Xor(a0, TOps.Multiply(x, t));
-            if (n > 1)
-            {
-                a1 = TOps.Xor(a1, TOps.Multiply(x, t + tb));
-            }
-
-            if (n > 2)
-            {
-                a2 = TOps.Xor(a2, TOps.Multiply(x, t + (2 * tb)));
-            }
-
-            if (n > 3)
-            {
-                a3 = TOps.Xor(a3, TOps.Multiply(x, t + (3 * tb)));
-            }
-
-            if (n > 4)
-            {
-                a4 = TOps.Xor(a4, TOps.Multiply(x, t + (4 * tb)));
-            }
-
-            if (n > 5)
-            {
-                a5 = TOps.Xor(a5, TOps.Multiply(x, t + (5 * tb)));
-            }
-
-            if (n > 6)
-            {
-                a6 = TOps.Xor(a6, TOps.Multiply(x, t + (6 * tb)));
-            }
-
-            if (n > 7)
-            {
-                a7 = TOps.Xor(a7, TOps.Multiply(x, t + (7 * tb)));
-            }
-        }
-
-        TOps.Store(outputs[0] + offset, a0);
-        if (n > 1)
-        {
-            TOps.Store(outputs[1] + offset, a1);
-        }
-
-        if (n > 2)
-        {
-            TOps.Store(outputs[2] + offset, a2);
-        }
-
-        if (n > 3)
-        {
-            TOps.Store(outputs[3] + offset, a3);
-        }
-
-        if (n > 4)
-        {
-            TOps.Store(outputs[4] + offset, a4);
-        }
-
-        if (n > 5)
-        {
-            TOps.Store(outputs[5] + offset, a5);
-        }
-
-        if (n > 6)
-        {
-            TOps.Store(outputs[6] + offset, a6);
-        }
-
-        if (n > 7)
-        {
-            TOps.Store(outputs[7] + offset, a7);
+            Step<TRows, TPass>(inputs, columns, outputs, tables, stride, end - width, lastVector: true);
         }
     }
 }

@@ -47,6 +47,55 @@ public class GfKernelTests
     }
 
     [Fact]
+    public void Every_kernel_multiplies_like_scalar_in_passes_large_enough_to_stream()
+    {
+        // Big passes prefetch, and stream their outputs when they share one alignment, as fragments carved from one
+        // buffer at 64-byte multiples do; skewed ones (separate arrays, say) take ordinary stores. The start offset
+        // moves the alignment around.
+        var cases =
+            from inputs in Gen.Choose(1, 10)
+            from outputs in Gen.Choose(1, 20)
+            from extra in Gen.Choose(0, 3000)
+            from offset in Gen.Choose(0, 64)
+            from skewed in Gen.Elements(false, true)
+            from seed in CodingGen.Seed
+            select new LargeCase(new MultiplyCase(inputs, outputs, (262144 / outputs) + extra, offset, seed), skewed);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(30), Prop.ForAll(cases.ToArbitrary(), large =>
+        {
+            var c = large.Case;
+            var random = new Random(c.Seed);
+            var matrix = CodingGen.Bytes(random, c.Inputs * c.Outputs);
+            var inputs = Enumerable.Range(0, c.Inputs)
+                .Select(_ => (ReadOnlyMemory<byte>)CodingGen.Bytes(random, c.Length))
+                .ToArray();
+            var starts = Enumerable.Range(0, c.Outputs)
+                .Select(r => c.Offset + (r * (((c.Length + 63) & ~63) + 64)) + (large.Skewed ? (r * 24) % 64 : 0))
+                .ToArray();
+            var expected = new byte[starts[^1] + c.Length + 64];
+            var actual = new byte[expected.Length];
+            GfKernel.Get(GfKernelKind.Scalar).Multiply(matrix, inputs, Carve(expected, starts, c.Length), c.Length);
+            foreach (var kernel in CodingGen.VectorKernels)
+            {
+                actual.AsSpan().Fill(Guard);
+                kernel.Multiply(matrix, inputs, Carve(actual, starts, c.Length), c.Length);
+                var gapStart = 0;
+                foreach (var start in starts)
+                {
+                    AssertUntouched(actual.AsSpan(gapStart, start - gapStart), kernel, large);
+                    if (!actual.AsSpan(start, c.Length).SequenceEqual(expected.AsSpan(start, c.Length)))
+                    {
+                        Assert.Fail($"{kernel.Kind} differs from Scalar in the output at {start}: {large}");
+                    }
+
+                    gapStart = start + c.Length;
+                }
+
+                AssertUntouched(actual.AsSpan(gapStart), kernel, large);
+            }
+        }));
+    }
+
+    [Fact]
     public void Zero_and_identity_coefficients_give_zero_and_copies()
     {
         var random = new Random(7);
@@ -80,11 +129,15 @@ public class GfKernelTests
         var input = new byte[64];
         var output = new byte[64];
         Assert.Throws<ArgumentException>(() => kernel.Multiply([1, 2], [input], [output], 64));
-        Assert.Throws<ArgumentException>(() => kernel.Multiply([1], [input], [output], 65));
+        var shortInput = Assert.Throws<ArgumentException>(() => kernel.Multiply([1], [input], [new byte[65]], 65));
+        Assert.Contains("inputs[0]", shortInput.Message, StringComparison.Ordinal);
+        var shortOutput = Assert.Throws<ArgumentException>(() => kernel.Multiply([1, 1], [input], [output, new byte[63]], 64));
+        Assert.Contains("outputs[1]", shortOutput.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => kernel.Multiply(new byte[257], new ReadOnlyMemory<byte>[257], [output], 64));
         Assert.Throws<ArgumentOutOfRangeException>(() => kernel.Multiply([1], [input], [output], -1));
     }
 
-    // Inputs and outputs sit at offset, offset+1, ... inside larger arrays whose other bytes must stay untouched.
+    // Each input and output sits at its own offset inside a larger array whose other bytes must stay untouched.
     private static void AssertMatchesScalar(GfKernel kernel, MultiplyCase c)
     {
         var (inputCount, outputCount, length, offset, seed) = c;
@@ -105,13 +158,24 @@ public class GfKernelTests
         {
             if (!expected.Arrays[r].AsSpan().SequenceEqual(actual.Arrays[r]))
             {
-                Assert.Fail($"{kernel.Kind} differs from Scalar: {inputCount} inputs, output {r} of {outputCount}, length {length}, offset {offset}");
+                Assert.Fail($"{kernel.Kind} differs from Scalar in output {r}: {c}");
             }
 
             Assert.Equal(Guard, actual.Arrays[r][0]);
             Assert.Equal(Guard, actual.Arrays[r][^1]);
         }
     }
+
+    private static void AssertUntouched(ReadOnlySpan<byte> gap, GfKernel kernel, LargeCase large)
+    {
+        if (gap.IndexOfAnyExcept(Guard) >= 0)
+        {
+            Assert.Fail($"{kernel.Kind} wrote outside its outputs: {large}");
+        }
+    }
+
+    private static Memory<byte>[] Carve(byte[] buffer, int[] starts, int length) =>
+        starts.Select(start => buffer.AsMemory(start, length)).ToArray();
 
     private static (byte[][] Arrays, Memory<byte>[] Views) Outputs(int count, int length, int offset)
     {
@@ -128,4 +192,6 @@ public class GfKernelTests
     }
 
     private sealed record MultiplyCase(int Inputs, int Outputs, int Length, int Offset, int Seed);
+
+    private sealed record LargeCase(MultiplyCase Case, bool Skewed);
 }
