@@ -15,9 +15,11 @@ public sealed class BlockEncoder : IDisposable
     private readonly ReedSolomon _coder;
     private readonly BlockCompressor? _compressor;
     private readonly CryptoWorkers _workers;
+    private readonly ArrayPool<byte> _fragmentBuffers;
 
-    public BlockEncoder(FileVersion file, DataKey key, ReedSolomon coder, BlockCompressor? compressor)
+    public BlockEncoder(FileVersion file, DataKey key, ReedSolomon coder, BlockCompressor? compressor, ArrayPool<byte>? fragmentBuffers = null)
     {
+        _fragmentBuffers = fragmentBuffers ?? ArrayPool<byte>.Shared;
         _file = file;
         _coder = coder;
         _compressor = compressor;
@@ -56,7 +58,7 @@ public sealed class BlockEncoder : IDisposable
         var scheme = _coder.Scheme;
         var sealedLength = stored.Length + BlockCipher.TagSize;
         var shardLength = scheme.ShardLength(sealedLength);
-        var buffer = ArrayPool<byte>.Shared.Rent(scheme.Total * shardLength);
+        var buffer = _fragmentBuffers.Rent(scheme.Total * shardLength);
         var worker = _workers.Rent();
         try
         {
@@ -78,11 +80,11 @@ public sealed class BlockEncoder : IDisposable
                     fragmentTags.AsSpan(i * FragmentAuthenticator.TagSize, FragmentAuthenticator.TagSize));
             }
             var entry = new BlockEntry(codec, stored.Length, sealedBlock[stored.Length..].ToArray(), fragmentTags);
-            return new EncodedBlock(_file, blockIndex, scheme, entry, buffer, shardLength);
+            return new EncodedBlock(_file, blockIndex, scheme, entry, buffer, shardLength, _fragmentBuffers);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _fragmentBuffers.Return(buffer);
             throw;
         }
         finally

@@ -9,10 +9,13 @@ namespace BitDust.Engine.Pipeline;
 /// </summary>
 public sealed class EncodedBlock : IDisposable
 {
+    private readonly ArrayPool<byte> _pool;
     private byte[]? _buffer;
 
-    internal EncodedBlock(FileVersion file, long index, ErasureScheme scheme, BlockEntry entry, byte[] buffer, int shardLength)
+    internal EncodedBlock(FileVersion file, long index, ErasureScheme scheme, BlockEntry entry, byte[] buffer, int shardLength,
+        ArrayPool<byte> pool)
     {
+        _pool = pool;
         File = file;
         Index = index;
         Scheme = scheme;
@@ -56,6 +59,6 @@ public sealed class EncodedBlock : IDisposable
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null)
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
     }
 }

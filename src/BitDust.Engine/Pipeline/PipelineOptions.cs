@@ -1,3 +1,4 @@
+using System.Buffers;
 using BitDust.Engine.Coding;
 
 namespace BitDust.Engine.Pipeline;
@@ -13,6 +14,12 @@ public sealed record PipelineOptions
 
     /// <summary>Blocks encoded or decoded at once; memory in use is about 2 × this × (block + fragments).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Where fragment buffers come from and go back to when an <see cref="EncodedBlock"/> is disposed. The shared pool keeps
+    /// only a few large arrays; a caller that holds many blocks at once (an in-memory store) gives a pool sized for them.
+    /// </summary>
+    public ArrayPool<byte> FragmentBuffers { get; init; } = ArrayPool<byte>.Shared;
 
     /// <summary>Null disables compression.</summary>
     public BlockCompressor? Compressor { get; init; } = new();

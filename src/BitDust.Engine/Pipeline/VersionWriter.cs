@@ -21,7 +21,8 @@ public static class VersionWriter
         options.Validate();
         using var dataKey = DataKey.Generate();
         var wrappedKey = masterKey.WrapDataKey(dataKey, file.ToBytes());
-        using var encoder = new BlockEncoder(file, dataKey, new ReedSolomon(options.Scheme), options.Compressor);
+        using var encoder = new BlockEncoder(file, dataKey, new ReedSolomon(options.Scheme), options.Compressor,
+            options.FragmentBuffers);
         var entries = new List<BlockEntry>();
         var window = new Queue<Task<EncodedBlock>>();
         long size = 0;
