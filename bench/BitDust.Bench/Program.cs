@@ -8,7 +8,8 @@ internal static class Program
     private const string Usage = """
         usage: scripts/bench coding|pipeline [--quick] [--seconds S] [--trials T]
           coding     Reed-Solomon encode/decode, ours beside Intel ISA-L, same shapes and 256 MiB buffer pool
-          pipeline   seal/open of incompressible data in memory beside openssl AES-256-GCM [--mib N] [--stream-gib G]
+          pipeline   seal/open of incompressible data in memory beside openssl AES-256-GCM [--mib N]
+                     --stream-gib G alone: G GiB streamed through the writer, with the peak memory of the process
         """;
 
     public static int Main(string[] args)
