@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -80,12 +82,38 @@ public sealed class DaemonTests
     }
 
     [Fact]
-    public async Task A_node_killed_with_SIGKILL_starts_again_in_the_same_home()
+    public async Task Generated_garbage_bodies_are_refused_with_a_reason_and_the_node_keeps_serving()
+    {
+        await using var node = BitDustCli.WithFreshHome();
+        await node.RunOkAsync("set", "interface/api/rest-http-port", "0");
+        await node.RunOkAsync("set", "services/entangled-dht/udp-port", "0");
+        await node.RunOkAsync("daemon");
+        string[] paths = ["/config/set/services/supplier/donated-space/v1", "/identity/create/v1", "/identity/backup/v1", "/identity/recover/v1",
+            "/dht/value/set/v1"];
+        var bodies = Gen.OneOf(
+            ArbMap.Default.GeneratorFor<string>().Where(s => s is not null),
+            Gen.Elements("{", "[]", "null", "{\"value\": {}}", "{\"username\": 7}", "{\"username\": \"A\"}",
+                "{\"source_path\": \"/etc/passwd\", \"passphrase\": \"x\"}", "{\"key\": \"\", \"value\": \"\"}", "\u0000\u00ff"));
+        foreach (var (body, index) in Gen.Sample(bodies, 150).Select((b, i) => (b, i)))
+        {
+            var answer = await node.ApiAsync(HttpMethod.Post, paths[index % paths.Length], body);
+            Assert.Equal("ERROR", answer["status"]!.GetValue<string>());
+            Assert.False(string.IsNullOrWhiteSpace(answer["errors"]![0]!.GetValue<string>()), body);
+        }
+        Assert.Equal("OK", (await node.ApiAsync(HttpMethod.Get, "/process/health/v1"))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_node_killed_with_SIGKILL_comes_back_with_the_same_identity_and_config()
     {
         await using var node = BitDustCli.WithFreshHome();
         await node.RunOkAsync("set", "interface/api/rest-http-port", "0");
         await node.RunOkAsync("set", "services/supplier/donated-space", "3 GB");
+        await node.RunOkAsync("set", "services/tcp-connections/tcp-port", "0");
+        await node.RunOkAsync("set", "services/entangled-dht/udp-port", "0");
         await node.RunOkAsync("daemon");
+        var created = await node.ApiAsync(HttpMethod.Post, "/identity/create/v1", """{"username": "erin"}""");
+        var fingerprint = created["result"]!["fingerprint"]!.GetValue<string>();
         using (var process = Process.GetProcessById(node.DaemonPid()!.Value))
         {
             process.Kill();
@@ -94,6 +122,9 @@ public sealed class DaemonTests
 
         Assert.Contains("BitDust node started", await node.RunOkAsync("daemon"), StringComparison.Ordinal);
         Assert.Equal("3 GB", (await node.RunOkAsync("get", "services/supplier/donated-space")).Trim());
+        var after = await node.ApiAsync(HttpMethod.Get, "/identity/get/v1");
+        Assert.Equal(fingerprint, after["result"]!["fingerprint"]!.GetValue<string>());
+        Assert.Contains("service_tcp_connections(ON)", await node.RunOkAsync("states"), StringComparison.Ordinal);
         await node.RunOkAsync("stop");
     }
 }
