@@ -1,15 +1,18 @@
+using System.Globalization;
 using BitDust.Engine.Configuration;
 using BitDust.Engine.Crypto;
+using BitDust.Engine.Network.Dht;
 using BitDust.Engine.Network.Identity;
 using BitDust.Engine.Network.Transport;
 
 namespace BitDust.Engine.Services;
 
 /// <summary>
-/// Finds the key a peer must present: from its identity URL, or by name on the identity servers this node knows; verified
+/// Finds the key a peer must present: from its identity URL, or by name on the identity servers this node knows, then on
+/// the identity servers announced in the DHT. Documents are signed, so a server found that way cannot forge one; verified
 /// documents are cached with the servers' rule (never an older revision, never another key for a known name).
 /// </summary>
-public sealed class NetworkIdentityResolver(IdentityClient client, IdentityCache cache, NodeConfig config) : IIdentityResolver
+public sealed class NetworkIdentityResolver(IdentityClient client, IdentityCache cache, NodeConfig config, EntangledDhtService dht) : IIdentityResolver
 {
     public async ValueTask<IdentityPublicKey?> ResolveAsync(string identity, CancellationToken cancellationToken) =>
         (await FindAsync(identity, cancellationToken).ConfigureAwait(false))?.PublicKey;
@@ -24,6 +27,15 @@ public sealed class NetworkIdentityResolver(IdentityClient client, IdentityCache
         foreach (var entry in config.GetList("services/identity-propagate/known-servers"))
         {
             if (await TryFetchAsync(IdentityServerAddress.Parse(entry).IdentityUrl(identity), cancellationToken).ConfigureAwait(false) is { } found)
+                return found;
+        }
+        if (dht.Node is not { } node || Network.Identity.IdentityName.Validate(identity) is not null)
+            return null;
+        var servers = await node.GetPeersAsync(DhtInfoHash.IdentityServers(DhtInfoHash.DefaultNetwork), cancellationToken).ConfigureAwait(false);
+        foreach (var server in servers)
+        {
+            var serverUrl = new Uri($"http://{server.Address}:{server.Port.ToString(CultureInfo.InvariantCulture)}/{identity}{IdentityUrls.XmlSuffix}");
+            if (await TryFetchAsync(serverUrl, cancellationToken).ConfigureAwait(false) is { } found && found.Name == identity)
                 return found;
         }
         return null;

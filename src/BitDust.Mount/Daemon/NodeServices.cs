@@ -14,12 +14,13 @@ internal sealed class NodeServices : IDisposable
     {
         var client = new IdentityClient(_http);
         Owner = new OwnerIdentity(home, client);
-        Resolver = new NetworkIdentityResolver(client, new IdentityCache(), config);
+        var dht = new EntangledDhtService(config, loggerFactory);
+        Resolver = new NetworkIdentityResolver(client, new IdentityCache(), config, dht);
         var transport = new TcpConnectionsService(config, Owner, Resolver, loggerFactory);
         All =
         [
-            new EntangledDhtService(config, loggerFactory),
-            new IdentityServerService(home, config, loggerFactory),
+            dht,
+            new IdentityServerService(home, config, dht, loggerFactory),
             transport,
             new IdentityPropagateService(config, Owner, client, transport, loggerFactory.CreateLogger<IdentityPropagateService>()),
         ];

@@ -79,6 +79,24 @@ public sealed class GuideNetworkTests(ITestOutputHelper output) : IAsyncLifetime
             var read = await reader.ApiAsync(HttpMethod.Get, "/dht/value/get/v1?key=greeting&owner=bob");
             Assert.Equal("hello from bob", read["result"]?["value"]?.GetValue<string>());
         }
+
+        // A newcomer told of no identity server finds bob's through the identity servers announced in the DHT.
+        var newcomer = BitDustCli.WithFreshHome();
+        _nodes.Add(newcomer);
+        await newcomer.RunOkAsync("set", "interface/api/rest-http-port", "0");
+        await newcomer.RunOkAsync("set", "services/entangled-dht/udp-port", "0");
+        await newcomer.RunOkAsync("set", "services/entangled-dht/known-nodes", $"127.0.0.1:{_ports[0].Udp}");
+        await newcomer.RunOkAsync("daemon");
+        clock.Restart();
+        while (true)
+        {
+            var read = await newcomer.ApiAsync(HttpMethod.Get, "/dht/value/get/v1?key=greeting&owner=bob");
+            if (read["result"]?["value"]?.GetValue<string>() == "hello from bob")
+                break;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the newcomer could not resolve bob through the DHT: {read.ToJsonString()}");
+            await Task.Delay(1000);
+        }
+        output.WriteLine($"a node with no identity servers configured resolved bob through the DHT in {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
     [Fact]
