@@ -19,7 +19,7 @@ public sealed class DhtSwarmTests(ITestOutputHelper output)
             BindAddress = o.BindAddress,
             Genesis = o.Genesis,
             KnownNodes = o.KnownNodes,
-            QueryTimeout = TimeSpan.FromMilliseconds(400),
+            QueryTimeout = TimeSpan.FromSeconds(1),
             // Every node shares 127.0.0.1, so the per-address limit must not throttle the swarm itself.
             RateLimitPerSecond = 1_000_000,
             RateLimitBurst = 1_000_000,
