@@ -9,10 +9,11 @@ namespace BitDust.Engine.Services;
 /// <summary>
 /// <c>identity-propagate</c>: keeps this node's identity document current on its identity servers. When the contacts
 /// change (another host or port than the document says), it signs the next revision and publishes it, retrying servers
-/// that cannot be reached.
+/// that cannot be reached. With the DHT running it also keeps an identity pointer there: a BEP 44 item signed by the owner's
+/// DHT key (salt <c>bitdust:identity</c>) holding the identity URLs, which only the owner can change.
 /// </summary>
 public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIdentity owner, IdentityClient client, TcpConnectionsService transport,
-    ILogger<IdentityPropagateService> logger) : INetworkService
+    EntangledDhtService dht, ILogger<IdentityPropagateService> logger) : INetworkService
 {
     private KeyBundle? _keys;
     private IdentityPublisher? _publisher;
@@ -50,8 +51,28 @@ public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIde
             if (!publication.Changed)
                 await owner.PublishAsync(publication.Document, _stop.Token).ConfigureAwait(false);
             LogPublished(publication.Document.Name, publication.Document.Revision);
+            await PutPointerAsync(publication.Document, _stop.Token).ConfigureAwait(false);
         }, CancellationToken.None);
         return Task.CompletedTask;
+    }
+
+    public const string PointerSalt = "bitdust:identity";
+
+    // A genesis node may be alone when it starts: retry until some node holds the pointer; the DHT node republishes it after.
+    private async Task PutPointerAsync(IdentityDocument document, CancellationToken cancellationToken)
+    {
+        if (dht.Node is not { } node || document.Servers.Count == 0 || _keys is null)
+            return;
+        var urls = string.Join(' ', document.Servers.Select(s => s.IdentityUrl(document.Name)));
+        var key = OwnerIdentity.DhtKey(_keys.MasterKey);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var stored = await node.PutMutableAsync(key, System.Text.Encoding.UTF8.GetBytes(PointerSalt), System.Text.Encoding.UTF8.GetBytes(urls),
+                sequence: null, compareAndSwap: null, cancellationToken).ConfigureAwait(false);
+            if (stored.Copies > 0)
+                return;
+            await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

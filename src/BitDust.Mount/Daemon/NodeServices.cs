@@ -22,7 +22,7 @@ internal sealed class NodeServices : IDisposable
             dht,
             new IdentityServerService(home, config, dht, loggerFactory),
             transport,
-            new IdentityPropagateService(config, Owner, client, transport, loggerFactory.CreateLogger<IdentityPropagateService>()),
+            new IdentityPropagateService(config, Owner, client, transport, dht, loggerFactory.CreateLogger<IdentityPropagateService>()),
         ];
     }
 

@@ -80,6 +80,20 @@ public sealed class GuideNetworkTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal("hello from bob", read["result"]?["value"]?.GetValue<string>());
         }
 
+        // Each identity's pointer in the DHT, signed by its owner, names its identity URLs.
+        clock.Restart();
+        foreach (var name in Names)
+        {
+            System.Text.Json.Nodes.JsonNode pointer;
+            while ((pointer = await _nodes[3].ApiAsync(HttpMethod.Get, $"/dht/value/get/v1?key=bitdust:identity&owner={name}"))["status"]!
+                   .GetValue<string>() != "OK")
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"no identity pointer for {name}: {pointer.ToJsonString()}");
+                await Task.Delay(500);
+            }
+            Assert.Contains($"/{name}.xml", pointer["result"]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
         // A newcomer told of no identity server finds bob's through the identity servers announced in the DHT.
         var newcomer = BitDustCli.WithFreshHome();
         _nodes.Add(newcomer);
