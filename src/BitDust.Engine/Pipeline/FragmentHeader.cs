@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using BitDust.Engine.Coding;
+using static BitDust.Engine.Pipeline.ParseFailure;
 
 namespace BitDust.Engine.Pipeline;
 
@@ -73,11 +74,5 @@ public sealed record FragmentHeader(FileVersion File, long BlockIndex, int Fragm
         header = new FragmentHeader(file, block, index, new ErasureScheme(k, m), length, source[48..64].ToArray());
         error = null;
         return true;
-    }
-
-    private static bool Fail(string message, out string error)
-    {
-        error = message;
-        return false;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using BitDust.Engine.Coding;
 using BitDust.Engine.Crypto;
+using static BitDust.Engine.Pipeline.ParseFailure;
 
 namespace BitDust.Engine.Pipeline;
 
@@ -180,10 +181,4 @@ public sealed partial class Manifest
 
     private static bool Truncated(FormatReader reader, out string error) =>
         Fail($"manifest truncated at byte {reader.Position}", out error);
-
-    private static bool Fail(string message, out string error)
-    {
-        error = message;
-        return false;
-    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Network.Identity;
 using BitDust.Engine.Pipeline;
+using static BitDust.Engine.Pipeline.ParseFailure;
 
 namespace BitDust.Engine.Storage;
 
@@ -56,11 +57,5 @@ public static class IdentityBackupFile
         keyBackup = keys.ToArray();
         error = null;
         return true;
-    }
-
-    private static bool Fail(string message, out string error)
-    {
-        error = message;
-        return false;
     }
 }

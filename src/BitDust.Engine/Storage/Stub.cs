@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
+using static BitDust.Engine.Pipeline.ParseFailure;
 
 namespace BitDust.Engine.Storage;
 
@@ -151,10 +152,4 @@ public sealed class Stub
     }
 
     private static bool Truncated(FormatReader reader, out string error) => Fail($"stub truncated at byte {reader.Position}", out error);
-
-    private static bool Fail(string message, out string error)
-    {
-        error = message;
-        return false;
-    }
 }
