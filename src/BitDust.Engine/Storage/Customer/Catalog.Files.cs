@@ -1,0 +1,159 @@
+using BitDust.Engine.Pipeline;
+using Microsoft.Data.Sqlite;
+
+namespace BitDust.Engine.Storage.Customer;
+
+/// <summary>Files and their versions.</summary>
+public sealed partial class Catalog
+{
+    private const string VersionColumns = "file_id, version, size, state, created, manifest";
+
+    public CatalogFile? FindFile(string remotePath)
+    {
+        lock (_gate)
+        {
+            return Query("SELECT file_id, remote_path, created FROM files WHERE remote_path=$path", ReadFile, ("$path", remotePath))
+                .FirstOrDefault();
+        }
+    }
+
+    /// <summary>Every file whose remote path is <paramref name="prefix"/>/…, sorted by path.</summary>
+    public IReadOnlyList<CatalogFile> FilesUnder(string prefix)
+    {
+        var folder = prefix + RemotePath.Separator;
+        lock (_gate)
+        {
+            return Query("SELECT file_id, remote_path, created FROM files WHERE substr(remote_path, 1, $length)=$folder ORDER BY remote_path",
+                ReadFile, ("$length", folder.Length), ("$folder", folder));
+        }
+    }
+
+    public IReadOnlyList<CatalogFile> Files()
+    {
+        lock (_gate)
+            return Query("SELECT file_id, remote_path, created FROM files ORDER BY remote_path", ReadFile);
+    }
+
+    /// <summary>One line per file, sorted by remote path, describing its newest version.</summary>
+    public IReadOnlyList<FileSummary> ListFiles()
+    {
+        lock (_gate)
+        {
+            return Query("""
+                SELECT f.remote_path, v.size, (SELECT COUNT(*) FROM versions WHERE file_id=f.file_id), v.created, v.state,
+                       EXISTS(SELECT 1 FROM fragments g WHERE g.file_id=v.file_id AND g.version=v.version AND g.state<>'stored')
+                FROM files f JOIN versions v ON v.file_id=f.file_id
+                WHERE v.version=(SELECT MAX(version) FROM versions WHERE file_id=f.file_id)
+                ORDER BY f.remote_path
+                """, r =>
+            {
+                var state = Parse<VersionState>(r.GetString(4));
+                var shown = state != VersionState.Uploading && r.GetBoolean(5) ? "degraded" : Text(state);
+                return new FileSummary(r.GetString(0), r.GetInt64(1), r.GetInt32(2), ReadTime(r, 3), shown);
+            });
+        }
+    }
+
+    /// <summary>The versions of a file, newest first.</summary>
+    public IReadOnlyList<CatalogVersion> Versions(Guid fileId)
+    {
+        lock (_gate)
+            return Query($"SELECT {VersionColumns} FROM versions WHERE file_id=$id ORDER BY version DESC", ReadCatalogVersion, ("$id", IdBytes(fileId)));
+    }
+
+    public CatalogVersion? FindVersion(FileVersion file)
+    {
+        lock (_gate)
+        {
+            return Query($"SELECT {VersionColumns} FROM versions WHERE file_id=$id AND version=$version", ReadCatalogVersion,
+                ("$id", IdBytes(file.FileId)), ("$version", file.Version)).FirstOrDefault();
+        }
+    }
+
+    /// <summary>The newest version that can be read back (durable or complete), or null.</summary>
+    public CatalogVersion? LatestReadable(Guid fileId) => Versions(fileId).FirstOrDefault(v => v.Manifest is not null);
+
+    /// <summary>
+    /// Adds a version of <paramref name="remotePath"/> (adding the file, with a fresh random id, when it is new), numbered
+    /// after every version the file has had, in the uploading state.
+    /// </summary>
+    public FileVersion BeginVersion(string remotePath, long size, DateTimeOffset created)
+    {
+        FileVersion file;
+        lock (_gate)
+        {
+            file = InTransaction(() =>
+            {
+                var id = Scalar("SELECT file_id FROM files WHERE remote_path=$path", ("$path", remotePath)) is byte[] existing
+                    ? new Guid(existing, bigEndian: true)
+                    : AddFile(remotePath, created);
+                var last = Scalar("SELECT MAX(version) FROM versions WHERE file_id=$id", ("$id", IdBytes(id))) is long highest ? highest : 0;
+                var version = new FileVersion(id, last + 1);
+                Execute("INSERT INTO versions(file_id, version, size, state, created) VALUES($id, $version, $size, $state, $created)",
+                    ("$id", IdBytes(id)), ("$version", version.Version), ("$size", size), ("$state", Text(VersionState.Uploading)),
+                    ("$created", Time(created)));
+                return version;
+            });
+        }
+        OnChanged();
+        return file;
+    }
+
+    private Guid AddFile(string remotePath, DateTimeOffset created)
+    {
+        var id = Guid.NewGuid();
+        Execute("INSERT INTO files(file_id, remote_path, created) VALUES($id, $path, $created)",
+            ("$id", IdBytes(id)), ("$path", remotePath), ("$created", Time(created)));
+        return id;
+    }
+
+    /// <summary>Keeps the signed manifest of a version that became durable; its block entries are in it now, so they go.</summary>
+    public void SetManifest(FileVersion file, byte[] manifest, VersionState state)
+    {
+        lock (_gate)
+        {
+            InTransaction(() =>
+            {
+                Execute("UPDATE versions SET manifest=$manifest, state=$state WHERE file_id=$id AND version=$version",
+                    ("$manifest", manifest), ("$state", Text(state)), ("$id", IdBytes(file.FileId)), ("$version", file.Version));
+                return Execute("DELETE FROM block_entries WHERE file_id=$id AND version=$version",
+                    ("$id", IdBytes(file.FileId)), ("$version", file.Version));
+            });
+        }
+        OnChanged();
+    }
+
+    public void SetVersionState(FileVersion file, VersionState state)
+    {
+        lock (_gate)
+        {
+            Execute("UPDATE versions SET state=$state WHERE file_id=$id AND version=$version",
+                ("$state", Text(state)), ("$id", IdBytes(file.FileId)), ("$version", file.Version));
+        }
+        OnChanged();
+    }
+
+    /// <summary>Forgets a version (its fragments and block entries with it), and the file when it was its last version.</summary>
+    public void DeleteVersion(FileVersion file)
+    {
+        lock (_gate)
+        {
+            InTransaction(() =>
+            {
+                Execute("DELETE FROM versions WHERE file_id=$id AND version=$version", ("$id", IdBytes(file.FileId)), ("$version", file.Version));
+                return Execute("DELETE FROM files WHERE file_id=$id AND NOT EXISTS(SELECT 1 FROM versions WHERE file_id=$id)",
+                    ("$id", IdBytes(file.FileId)));
+            });
+        }
+        OnChanged();
+    }
+
+    /// <summary>Readable versions older than the newest <paramref name="keep"/> readable ones: what max-copies lets go.</summary>
+    public IReadOnlyList<FileVersion> VersionsBeyond(Guid fileId, int keep) =>
+        Versions(fileId).Where(v => v.Manifest is not null).Skip(keep).Select(v => v.File).ToList();
+
+    private static CatalogFile ReadFile(SqliteDataReader reader) => new(ReadId(reader, 0), reader.GetString(1), ReadTime(reader, 2));
+
+    private static CatalogVersion ReadCatalogVersion(SqliteDataReader reader) =>
+        new(ReadVersion(reader, 0), reader.GetInt64(2), Parse<VersionState>(reader.GetString(3)), ReadTime(reader, 4), ReadOptionalBytes(reader, 5));
+}

@@ -1,0 +1,89 @@
+using BitDust.Engine.Pipeline;
+using Microsoft.Data.Sqlite;
+
+namespace BitDust.Engine.Storage.Customer;
+
+/// <summary>Upload jobs, persisted so that a restart shows them again and resumes the unfinished ones.</summary>
+public sealed partial class Catalog
+{
+    /// <summary>Adds a job and the files it uploads, in one transaction.</summary>
+    public void AddUploadJob(UploadJobRecord job, IReadOnlyList<(string LocalPath, string RemotePath, long Size)> files)
+    {
+        lock (_gate)
+        {
+            InTransaction(() =>
+            {
+                Execute("INSERT INTO upload_jobs(job_id, local_path, remote_path, state, started) VALUES($id, $local, $remote, $state, $started)",
+                    ("$id", job.Id), ("$local", job.LocalPath), ("$remote", job.RemotePath), ("$state", Text(job.State)), ("$started", Time(job.Started)));
+                for (var i = 0; i < files.Count; i++)
+                {
+                    Execute("INSERT INTO upload_job_files(job_id, seq, local_path, remote_path, size) VALUES($id, $seq, $local, $remote, $size)",
+                        ("$id", job.Id), ("$seq", i), ("$local", files[i].LocalPath), ("$remote", files[i].RemotePath), ("$size", files[i].Size));
+                }
+                return files.Count;
+            });
+        }
+    }
+
+    /// <summary>Every job kept, oldest first.</summary>
+    public IReadOnlyList<UploadJobRecord> UploadJobs()
+    {
+        lock (_gate)
+        {
+            return Query("SELECT job_id, local_path, remote_path, state, started, finished, error FROM upload_jobs ORDER BY started, job_id",
+                r => new UploadJobRecord(r.GetString(0), r.GetString(1), r.GetString(2), Parse<TransferState>(r.GetString(3)), ReadTime(r, 4),
+                    ReadOptionalTime(r, 5), r.IsDBNull(6) ? null : r.GetString(6)));
+        }
+    }
+
+    public IReadOnlyList<UploadJobFile> UploadJobFiles(string jobId)
+    {
+        lock (_gate)
+        {
+            return Query("""
+                SELECT job_id, seq, local_path, remote_path, size, file_id, version, wrapped_key, local_modified, block_size
+                FROM upload_job_files WHERE job_id=$id ORDER BY seq
+                """, ReadJobFile, ("$id", jobId));
+        }
+    }
+
+    public void SetUploadJobState(string jobId, TransferState state, DateTimeOffset? finished = null, string? error = null)
+    {
+        lock (_gate)
+        {
+            Execute("UPDATE upload_jobs SET state=$state, finished=$finished, error=$error WHERE job_id=$id",
+                ("$state", Text(state)), ("$finished", Time(finished)), ("$error", error), ("$id", jobId));
+        }
+    }
+
+    /// <summary>Records the version a job file is being uploaded as, its wrapped data key and the local file's size and time.</summary>
+    public void StartUploadJobFile(UploadJobFile file)
+    {
+        if (file.File is not { } version || file.WrappedKey is null)
+            throw new ArgumentException("A started job file needs its version and wrapped key.", nameof(file));
+        lock (_gate)
+        {
+            Execute("""
+                UPDATE upload_job_files SET size=$size, file_id=$fid, version=$version, wrapped_key=$key, local_modified=$modified,
+                    block_size=$block WHERE job_id=$id AND seq=$seq
+                """, ("$size", file.Size), ("$fid", IdBytes(version.FileId)), ("$version", version.Version), ("$key", file.WrappedKey),
+                ("$modified", file.LocalModified), ("$block", file.BlockSize), ("$id", file.JobId), ("$seq", file.Sequence));
+        }
+    }
+
+    /// <summary>Forgets finished jobs beyond the newest <paramref name="keep"/>; unfinished ones always stay.</summary>
+    public void PruneUploadJobs(int keep)
+    {
+        lock (_gate)
+        {
+            Execute("""
+                DELETE FROM upload_jobs WHERE state IN ('complete', 'failed') AND job_id NOT IN
+                    (SELECT job_id FROM upload_jobs WHERE state IN ('complete', 'failed') ORDER BY started DESC LIMIT $keep)
+                """, ("$keep", keep));
+        }
+    }
+
+    private static UploadJobFile ReadJobFile(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetInt64(4),
+            r.IsDBNull(5) ? null : new FileVersion(ReadId(r, 5), r.GetInt64(6)), ReadOptionalBytes(r, 7), r.GetInt64(8), r.GetInt32(9));
+}

@@ -1,0 +1,118 @@
+using BitDust.Engine.Coding;
+using BitDust.Engine.Pipeline;
+
+namespace BitDust.Engine.Storage.Customer;
+
+/// <summary>
+/// Downloads: each file is decoded from the family into LOCAL.bitdust-partial, flushed to disk and renamed into place only
+/// when every block was verified. On failure the partial file is deleted and the transfer names the blocks and suppliers.
+/// </summary>
+public sealed partial class CustomerStorage
+{
+    public const string PartialSuffix = ".bitdust-partial";
+
+    /// <summary>Blocks one VersionReader pass covers; progress is reported between passes.</summary>
+    private const int BlocksPerPass = 16;
+
+    /// <summary>
+    /// Starts downloading the file at <paramref name="remotePath"/> to <paramref name="localPath"/>, or every file under that
+    /// remote folder into the local folder. Unknown paths are a <see cref="RemoteFileNotFoundException"/>.
+    /// </summary>
+    public Transfer StartDownload(string remotePath, string localPath)
+    {
+        if (!RemotePath.IsValid(remotePath, out var problem))
+            throw new ArgumentException(problem);
+        if (!Path.IsPathFullyQualified(localPath))
+            throw new ArgumentException($"local_path must be an absolute path, not \"{localPath}\"");
+        var local = Path.TrimEndingDirectorySeparator(Path.GetFullPath(localPath));
+        var targets = DownloadTargets(remotePath, local);
+        var transfer = new Transfer(Transfer.NewId(), TransferKind.Download, remotePath, local, DateTimeOffset.UtcNow);
+        transfer.SetTotals(targets.Sum(t => t.Version.Size), targets.Count);
+        Transfers.Add(transfer);
+        Run(transfer, token => RunDownloadAsync(targets, transfer, token));
+        return transfer;
+    }
+
+    private List<(string RemotePath, CatalogVersion Version, string LocalPath)> DownloadTargets(string remotePath, string local)
+    {
+        if (Catalog.FindFile(remotePath) is { } file)
+        {
+            var version = Catalog.LatestReadable(file.FileId)
+                ?? throw new InvalidOperationException($"{remotePath} is still uploading: it can be downloaded once it is durable");
+            var target = Directory.Exists(local) ? Path.Combine(local, remotePath.Split(RemotePath.Separator)[^1]) : local;
+            return [(remotePath, version, target)];
+        }
+        var targets = Catalog.FilesUnder(remotePath)
+            .Select(f => (f.RemotePath, Version: Catalog.LatestReadable(f.FileId), LocalPath: RemotePath.LocalPathUnder(local, remotePath, f.RemotePath)))
+            .Where(t => t.Version is not null)
+            .Select(t => (t.RemotePath, t.Version!, t.LocalPath))
+            .ToList();
+        return targets.Count > 0 ? targets : throw new RemoteFileNotFoundException(remotePath);
+    }
+
+    private async Task RunDownloadAsync(List<(string RemotePath, CatalogVersion Version, string LocalPath)> targets, Transfer transfer,
+        CancellationToken cancellationToken)
+    {
+        await _downloadSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            transfer.MoveTo(TransferState.Running);
+            foreach (var (remotePath, version, localPath) in targets)
+            {
+                try
+                {
+                    await DownloadFileAsync(version, localPath, transfer, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    var reason = $"{remotePath}: {e.Message}";
+                    transfer.MoveTo(TransferState.Failed, reason);
+                    Logger.DownloadFailed(transfer.Id, transfer.RemotePath, reason);
+                    return;
+                }
+                transfer.AddFileDone();
+            }
+            transfer.MoveTo(TransferState.Complete);
+            Logger.DownloadReached(transfer.Id, transfer.RemotePath, transfer.LocalPath, TransferState.Complete);
+        }
+        finally
+        {
+            _downloadSlots.Release();
+        }
+    }
+
+    private async Task DownloadFileAsync(CatalogVersion version, string localPath, Transfer transfer, CancellationToken cancellationToken)
+    {
+        var signed = version.Manifest ?? throw new InvalidOperationException($"{version.File} has no manifest yet");
+        var manifest = Manifest.Read(signed, Keys.IdentityKey.PublicKey);
+        var folder = Path.GetDirectoryName(localPath)!;
+        Directory.CreateDirectory(folder);
+        var partial = localPath + PartialSuffix;
+        try
+        {
+            using var key = manifest.UnwrapKey(Keys.MasterKey);
+            using var decoder = new BlockDecoder(manifest, key, new ReedSolomon(manifest.Scheme));
+            var source = new NetworkFragmentSource(Family, Options.RequestTimeout);
+            await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                var pass = (long)manifest.BlockSize * BlocksPerPass;
+                for (var offset = 0L; offset < manifest.Size; offset += pass)
+                {
+                    var count = Math.Min(pass, manifest.Size - offset);
+                    await VersionReader.ReadAsync(decoder, source, output, offset, count, Options.DownloadParallelism, cancellationToken)
+                        .ConfigureAwait(false);
+                    transfer.AddBytesDone(count);
+                }
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                output.Flush(flushToDisk: true);
+            }
+            File.Move(partial, localPath, overwrite: true);
+            AtomicFile.SyncFolder(folder);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using BitDust.Engine.Crypto;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BitDust.Engine.Storage.Customer;
+
+/// <summary>
+/// The customer's storage: its catalog, its family of suppliers, and the transfers between them. Uploads run one job at a
+/// time (each bounded by <see cref="CustomerOptions.BlocksInFlight"/>), downloads beside them. Disposing stops every transfer
+/// where it is; upload jobs stay in the catalog and <see cref="ResumeJobs"/> continues them in the next run.
+/// </summary>
+public sealed partial class CustomerStorage : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _uploadSlot = new(1, 1);
+    private readonly SemaphoreSlim _downloadSlots = new(2, 2);
+
+    /// <param name="keys">The owner's keys; the caller keeps them alive (and disposes them) after this is disposed.</param>
+    public CustomerStorage(Catalog catalog, Family family, KeyBundle keys, CustomerOptions options, ILogger? logger = null)
+    {
+        Catalog = catalog;
+        Family = family;
+        Keys = keys;
+        Options = options;
+        Logger = logger ?? NullLogger.Instance;
+    }
+
+    public Catalog Catalog { get; }
+
+    public Family Family { get; }
+
+    public TransferRegistry Transfers { get; } = new();
+
+    public CustomerOptions Options { get; }
+
+    internal KeyBundle Keys { get; }
+
+    internal ILogger Logger { get; }
+
+    /// <summary>Shows every upload job the catalog kept, and continues those that were not finished.</summary>
+    public void ResumeJobs()
+    {
+        Catalog.PruneUploadJobs(Options.KeptJobs);
+        foreach (var job in Catalog.UploadJobs())
+        {
+            if (Transfers.Find(job.Id) is not null)
+                continue;
+            var files = Catalog.UploadJobFiles(job.Id);
+            var transfer = new Transfer(job.Id, TransferKind.Upload, job.RemotePath, job.LocalPath, job.Started);
+            transfer.SetTotals(files.Sum(f => f.Size), files.Count);
+            Transfers.Add(transfer);
+            if (job.State is TransferState.Complete or TransferState.Failed)
+            {
+                if (job.State == TransferState.Complete)
+                {
+                    transfer.AddBytesDone(transfer.BytesTotal);
+                    for (var i = 0; i < files.Count; i++)
+                        transfer.AddFileDone();
+                }
+                transfer.MoveTo(job.State, job.Error, job.Finished);
+                continue;
+            }
+            Logger.UploadResumed(job.Id, job.RemotePath);
+            Run(transfer, token => RunUploadAsync(job, transfer, token));
+        }
+    }
+
+    /// <summary>
+    /// Starts uploading <paramref name="localPath"/> (a file, or a folder and everything under it) as
+    /// <paramref name="remotePath"/> (default: its name). Bad paths are an <see cref="ArgumentException"/> saying why.
+    /// </summary>
+    public Transfer StartUpload(string localPath, string? remotePath)
+    {
+        if (!Path.IsPathFullyQualified(localPath))
+            throw new ArgumentException($"local_path must be an absolute path, not \"{localPath}\"");
+        var local = Path.TrimEndingDirectorySeparator(Path.GetFullPath(localPath));
+        var remote = remotePath ?? RemotePath.DefaultFor(local)
+            ?? throw new ArgumentException($"{local} has no name to use as the remote path: give remote_path");
+        if (!RemotePath.IsValid(remote, out var problem))
+            throw new ArgumentException(problem);
+        var files = LocalFiles(local, remote);
+        var job = new UploadJobRecord(Transfer.NewId(), local, remote, TransferState.Queued, DateTimeOffset.UtcNow, null, null);
+        Catalog.AddUploadJob(job, files);
+        var transfer = new Transfer(job.Id, TransferKind.Upload, remote, local, job.Started);
+        transfer.SetTotals(files.Sum(f => f.Size), files.Count);
+        Transfers.Add(transfer);
+        Logger.UploadStarted(job.Id, local, remote, files.Count, transfer.BytesTotal);
+        Run(transfer, token => RunUploadAsync(job, transfer, token));
+        return transfer;
+    }
+
+    private static List<(string LocalPath, string RemotePath, long Size)> LocalFiles(string local, string remote)
+    {
+        if (File.Exists(local))
+            return [(local, remote, new FileInfo(local).Length)];
+        if (!Directory.Exists(local))
+            throw new ArgumentException($"{local} does not exist");
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false,
+        };
+        var files = new List<(string, string, long)>();
+        foreach (var file in new DirectoryInfo(local).EnumerateFiles("*", options).OrderBy(f => f.FullName, StringComparer.Ordinal))
+        {
+            var path = RemotePath.Join(remote, Path.GetRelativePath(local, file.FullName));
+            if (!RemotePath.IsValid(path, out var problem))
+                throw new ArgumentException($"{file.FullName} cannot be uploaded: {problem}");
+            files.Add((file.FullName, path, file.Length));
+        }
+        return files;
+    }
+
+    private async Task RunUploadAsync(UploadJobRecord job, Transfer transfer, CancellationToken cancellationToken)
+    {
+        await _uploadSlot.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            transfer.MoveTo(TransferState.Running);
+            if (job.State == TransferState.Queued)
+                Catalog.SetUploadJobState(job.Id, TransferState.Running);
+            await new UploadJob(this, job, transfer).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _uploadSlot.Release();
+        }
+    }
+
+    /// <summary>Runs a transfer in the background until it ends or the storage is disposed.</summary>
+    private void Run(Transfer transfer, Func<CancellationToken, Task> body)
+    {
+        var token = _stopping.Token;
+        _running[transfer.Id] = Task.Run(async () =>
+        {
+            try
+            {
+                await body(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // Stopping: an upload job stays in the catalog as it is, and the next run resumes it.
+            }
+            finally
+            {
+                _running.TryRemove(transfer.Id, out _);
+            }
+        }, CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+            return;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_running.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+        _uploadSlot.Dispose();
+        _downloadSlots.Dispose();
+    }
+}

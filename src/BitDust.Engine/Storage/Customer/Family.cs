@@ -1,0 +1,149 @@
+using BitDust.Engine.Coding;
+using BitDust.Engine.Network.Transport;
+using BitDust.Engine.Storage.Protocol;
+
+namespace BitDust.Engine.Storage.Customer;
+
+/// <summary>
+/// The customer's suppliers by position, 0..N-1: fragment i of every block lives at position i. Kept in the catalog; changes
+/// (hiring, replacing, firing) raise <see cref="Changed"/>, so the signed family in the DHT follows. Thread-safe.
+/// </summary>
+public sealed partial class Family
+{
+    private readonly Catalog _catalog;
+    private readonly PeerConnector _connector;
+    private static readonly TimeSpan PersistSeenEvery = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _gate = new();
+    private readonly FamilyMember?[] _members;
+    private readonly SupplierClient?[] _clients;
+    private readonly DateTimeOffset[] _persistedSeen;
+
+    public Family(Catalog catalog, PeerConnector connector, int size)
+    {
+        Scheme = ErasureScheme.ForSuppliers(size);
+        _catalog = catalog;
+        _connector = connector;
+        _members = new FamilyMember?[size];
+        _clients = new SupplierClient?[size];
+        _persistedSeen = new DateTimeOffset[size];
+        foreach (var member in catalog.LoadFamily().Where(m => m.Position < size))
+            _members[member.Position] = member;
+    }
+
+    /// <summary>N: the number of positions.</summary>
+    public int Size => _members.Length;
+
+    public ErasureScheme Scheme { get; }
+
+    /// <summary>Raised after a member is added, replaced or removed (not for last-seen and audit updates).</summary>
+    public event Action? Changed;
+
+    /// <summary>A copy of the positions; null where nobody is hired.</summary>
+    public IReadOnlyList<FamilyMember?> Members
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _members];
+        }
+    }
+
+    /// <summary>True when every position has a supplier that is not fired.</summary>
+    public bool IsComplete
+    {
+        get
+        {
+            lock (_gate)
+                return _members.All(m => m is { State: not SupplierState.Fired });
+        }
+    }
+
+    public FamilyMember? MemberAt(int position)
+    {
+        lock (_gate)
+            return _members[position];
+    }
+
+    /// <summary>The client of the supplier at <paramref name="position"/>, or null when nobody is there or it cannot be reached.</summary>
+    public SupplierClient? ClientAt(int position)
+    {
+        lock (_gate)
+        {
+            if (_clients[position] is { } client)
+                return client;
+            if (_members[position] is not { Contact: { } contact, State: not SupplierState.Fired })
+                return null;
+            return _clients[position] = new SupplierClient(_connector, contact);
+        }
+    }
+
+    /// <summary>"supplier NAME at HOST:PORT", for messages about position <paramref name="position"/>.</summary>
+    public string Describe(int position) => MemberAt(position) switch
+    {
+        null => $"position {position}",
+        { Contact: { } contact } member => $"supplier {member.Supplier} at {FamilyMember.FormatEndPoint(contact.EndPoint)}",
+        var member => $"supplier {member.Supplier} (address unknown)",
+    };
+
+    /// <summary>Puts <paramref name="member"/> at its position (hiring or replacing), persists it and tells listeners.</summary>
+    public void Set(FamilyMember member)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(member.Position);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(member.Position, Size);
+        lock (_gate)
+        {
+            _catalog.SaveFamilyMember(member);
+            _members[member.Position] = member;
+            _clients[member.Position] = null;
+        }
+        Changed?.Invoke();
+    }
+
+    /// <summary>Empties a position (the supplier left or was released).</summary>
+    public void Remove(int position)
+    {
+        lock (_gate)
+        {
+            _catalog.RemoveFamilyMember(position);
+            _members[position] = null;
+            _clients[position] = null;
+        }
+        Changed?.Invoke();
+    }
+
+    /// <summary>Records whether the supplier at <paramref name="position"/> answered, and when.</summary>
+    public void Observe(int position, bool answered, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            if (_members[position] is not { State: not SupplierState.Fired } member)
+                return;
+            var updated = member with
+            {
+                State = answered ? SupplierState.Connected : SupplierState.Offline,
+                LastSeen = answered ? at : member.LastSeen,
+            };
+            _members[position] = updated;
+            // Every fragment sent is an observation: write through only what changes the picture, not every timestamp.
+            if (updated.State != member.State || at - _persistedSeen[position] > PersistSeenEvery)
+            {
+                _catalog.SaveFamilyMember(updated);
+                _persistedSeen[position] = at;
+            }
+        }
+    }
+
+    /// <summary>Records an audit of the supplier at <paramref name="position"/>.</summary>
+    public void RecordAudit(int position, bool passed, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            if (_members[position] is not { } member)
+                return;
+            var updated = member with { LastAudit = at, AuditPassed = passed };
+            _members[position] = updated;
+            _catalog.SaveFamilyMember(updated);
+        }
+    }
+}

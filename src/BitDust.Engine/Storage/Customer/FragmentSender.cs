@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using BitDust.Engine.Pipeline;
+using BitDust.Engine.Storage.Protocol;
+
+namespace BitDust.Engine.Storage.Customer;
+
+/// <summary>What became of the fragments of one block: how many are stored now, and why the others are not, by position.</summary>
+internal sealed record BlockPutResult(int Stored, IReadOnlyDictionary<int, string> Failures);
+
+/// <summary>
+/// Puts the fragments of encoded blocks to the family, fragment i to position i, all positions at once. A fragment counts
+/// only when the supplier answers with the SHA-256 of exactly the bytes sent. One sender serves one job: a position that
+/// failed <see cref="GiveUpAfter"/> times in a row is not asked again during it, and its fragments are recorded missing for
+/// the rebuild, so a dead supplier does not slow every block down.
+/// </summary>
+internal sealed class FragmentSender(Family family, TimeSpan requestTimeout, Catalog? catalog, Transfer? transfer)
+{
+    public const int GiveUpAfter = 3;
+
+    private readonly int[] _failuresInARow = new int[family.Size];
+    private readonly string?[] _lastFailure = new string?[family.Size];
+
+    /// <summary>
+    /// Puts the fragments of <paramref name="block"/> at <paramref name="positions"/>. <paramref name="alreadyStored"/> others are
+    /// stored from before; <paramref name="onDurable"/> runs once, as soon as k are. Cancellation is thrown, nothing recorded.
+    /// </summary>
+    public async Task<BlockPutResult> PutAsync(EncodedBlock block, IReadOnlyList<int> positions, int alreadyStored, Action? onDurable,
+        CancellationToken cancellationToken)
+    {
+        var needed = block.Scheme.DataCount;
+        var stored = alreadyStored;
+        var failures = new SortedDictionary<int, string>();
+        var puts = positions.Select(async position =>
+        {
+            var problem = await PutOneAsync(block, position, cancellationToken).ConfigureAwait(false);
+            if (problem is null)
+            {
+                if (Interlocked.Increment(ref stored) == needed)
+                    onDurable?.Invoke();
+                return;
+            }
+            lock (failures)
+                failures[position] = problem;
+        }).ToList();
+        await Task.WhenAll(puts).ConfigureAwait(false);
+        return new BlockPutResult(stored, failures);
+    }
+
+    /// <summary>Null when stored, else the reason (recorded as the fragment's state).</summary>
+    private async Task<string?> PutOneAsync(EncodedBlock block, int position, CancellationToken cancellationToken)
+    {
+        var key = new FragmentKey(block.File, block.Index, position);
+        var member = family.MemberAt(position);
+        var supplier = member?.Supplier ?? "";
+        string? problem;
+        var state = FragmentState.Missing;
+        byte[]? hash = null;
+        if (Volatile.Read(ref _failuresInARow[position]) >= GiveUpAfter)
+        {
+            problem = $"not sent: it failed {GiveUpAfter} times in a row (last: {_lastFailure[position]})";
+        }
+        else
+        {
+            var fragment = block.ToFragmentBytes(position);
+            var answer = await family.AskAsync(position, (client, token) => client.PutFragmentAsync(key, fragment, token), requestTimeout,
+                cancellationToken).ConfigureAwait(false);
+            hash = answer.Value;
+            problem = answer.Problem;
+            if (problem is null && !CryptographicOperations.FixedTimeEquals(hash, SHA256.HashData(fragment)))
+            {
+                problem = $"{family.Describe(position)}: answered with a hash that is not the fragment's";
+                state = FragmentState.Bad;
+            }
+            if (problem is null)
+            {
+                Volatile.Write(ref _failuresInARow[position], 0);
+                transfer?.AddFragmentSent();
+            }
+            else
+            {
+                Interlocked.Increment(ref _failuresInARow[position]);
+                _lastFailure[position] = problem;
+            }
+        }
+        catalog?.RecordFragment(key, supplier, hash, problem is null ? FragmentState.Stored : state);
+        return problem;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
+namespace BitDust.Engine.Storage.Customer;
+
+/// <summary>
+/// The name a file has in the owner's catalog: '/'-separated, relative, no empty, "." or ".." parts, at most
+/// <see cref="MaxBytes"/> bytes of UTF-8, no control characters. A download joins it under a local folder, so these rules are
+/// also what keeps a restored file inside that folder.
+/// </summary>
+public static class RemotePath
+{
+    public const int MaxBytes = 1024;
+
+    public const char Separator = '/';
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Null when <paramref name="path"/> is a valid remote path, otherwise what is wrong with it.</summary>
+    public static string? Validate(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+            return "a remote path cannot be empty";
+        int bytes;
+        try
+        {
+            bytes = StrictUtf8.GetByteCount(path);
+        }
+        catch (EncoderFallbackException)
+        {
+            return "a remote path must be valid Unicode text";
+        }
+        if (bytes > MaxBytes)
+            return $"a remote path is at most {MaxBytes} bytes of UTF-8, not {bytes}";
+        if (path[0] == Separator)
+            return $"a remote path is relative: \"{Shown(path)}\" starts with '/'";
+        if (path.Any(char.IsControl))
+            return "a remote path cannot hold control characters";
+        foreach (var part in path.Split(Separator))
+        {
+            if (part.Length == 0)
+                return $"\"{Shown(path)}\" has an empty part (a doubled or trailing '/')";
+            if (part is "." or "..")
+                return $"\"{Shown(path)}\" has a \"{part}\" part; name the file without \".\" or \"..\"";
+        }
+        return null;
+    }
+
+    public static bool IsValid(string? path, [NotNullWhen(false)] out string? error)
+    {
+        error = Validate(path);
+        return error is null;
+    }
+
+    /// <summary>
+    /// The remote path a local file or folder gets by default: its own name. A root folder has none, and the caller must
+    /// then name one.
+    /// </summary>
+    public static string? DefaultFor(string localPath)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(localPath)));
+        return Validate(name) is null ? name : null;
+    }
+
+    /// <summary><paramref name="prefix"/>/<paramref name="relative"/>, with the local separator turned into '/'.</summary>
+    public static string Join(string prefix, string relative) =>
+        prefix + Separator + relative.Replace(Path.DirectorySeparatorChar, Separator);
+
+    /// <summary>Where <paramref name="remotePath"/> (under <paramref name="prefix"/>) lands in <paramref name="folder"/>.</summary>
+    public static string LocalPathUnder(string folder, string prefix, string remotePath)
+    {
+        var relative = remotePath[(prefix.Length + 1)..];
+        return Path.Combine(folder, relative.Replace(Separator, Path.DirectorySeparatorChar));
+    }
+
+    private static string Shown(string path) => path.Length > 80 ? path[..80] + "…" : path;
+}

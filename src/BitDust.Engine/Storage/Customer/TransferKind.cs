@@ -1,0 +1,10 @@
+namespace BitDust.Engine.Storage.Customer;
+
+public enum TransferKind
+{
+    Upload,
+
+    Download,
+
+    Rebuild,
+}
