@@ -33,8 +33,7 @@ public sealed class TcpConnectionsService(NodeConfig config, OwnerIdentity owner
     public TransportHandlers Handlers { get; } = new();
 
     /// <summary>How this node names itself to peers: its identity URL on its first server, or its bare name.</summary>
-    public static string SelfName(IdentityDocument document) =>
-        document.Servers.Count > 0 ? document.Servers[0].IdentityUrl(document.Name).ToString() : document.Name;
+    public static string SelfName(IdentityDocument document) => document.PeerName;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -13,8 +13,11 @@ internal readonly record struct FrameHeader(FrameType Type, uint Id, int Length)
     public const int Size = 12;
     public const byte CurrentVersion = 1;
 
-    /// <summary>The largest payload of any frame; larger data goes as a stream.</summary>
-    public const int MaxPayload = 1 << 20;
+    /// <summary>
+    /// The largest payload of any frame; larger data goes as a stream. One request carries one whole fragment: a 64-byte
+    /// header and up to 4 MiB (a 4 MiB block with k = 1), with room for its key and framing.
+    /// </summary>
+    public const int MaxPayload = 5 << 20;
 
     /// <summary>The largest stream data frame: below the large-object-heap threshold, so chunks are cheap to allocate.</summary>
     public const int MaxStreamData = 64 * 1024;

@@ -26,20 +26,10 @@ public sealed partial class PeerConnection
         logger ??= NullLogger.Instance;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.HandshakeTimeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        SslStream? ssl = null;
         try
         {
-            await socket.ConnectAsync(peer.EndPoint, timeout.Token).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-        try
-        {
-            await ssl.AuthenticateAsClientAsync(TransportHandshake.ClientOptions(credentials), timeout.Token).ConfigureAwait(false);
+            ssl = await DialTlsAsync(peer.EndPoint, credentials, timeout.Token).ConfigureAwait(false);
             var presented = TransportHandshake.PresentedKey(ssl);
             if (!peer.PublicKey.Equals(presented))
             {
@@ -49,17 +39,83 @@ public sealed partial class PeerConnection
                     $"{peer.Identity} at {peer.EndPoint} presented key {fingerprint}, not {peer.PublicKey.Fingerprint} of its identity " +
                     "document: someone else answers at that address. Fetch its identity document again.");
             }
-            await FrameWriter.WriteAsync(ssl, FrameType.Hello, 0, default, credentials.EncodedIdentity, timeout.Token).ConfigureAwait(false);
-            var reader = new FrameReader(PipeReader.Create(ssl, PipeOptions));
-            var ack = await ReadAckAsync(reader, peer, credentials, timeout.Token).ConfigureAwait(false);
-            if (ack.Type != FrameType.HelloAck)
-                throw new TransportProtocolException($"{peer.Identity} answered the hello with a {ack.Type} frame");
+            var (reader, _) = await SayHelloAsync(ssl, peer.Identity, peer.EndPoint, credentials, timeout.Token).ConfigureAwait(false);
             return new PeerConnection(ssl, reader, peer.Identity, peer.PublicKey, peer.EndPoint, isDialer: true, handlers, options, logger);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            await ssl.DisposeAsync().ConfigureAwait(false);
+            if (ssl is not null)
+                await ssl.DisposeAsync().ConfigureAwait(false);
             throw new TimeoutException($"The handshake with {peer.Identity} at {peer.EndPoint} took over {options.HandshakeTimeout}.");
+        }
+        catch
+        {
+            if (ssl is not null)
+                await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Asks whoever listens at <paramref name="endPoint"/> who it is, without knowing its key beforehand (discovery): TLS
+    /// accepting any key, our hello, its hello-ack, then the connection is closed. Returns the identity the acceptor claims
+    /// and the key it proved it holds; the caller must resolve that identity's document and require the same key before
+    /// trusting the name.
+    /// </summary>
+    /// <exception cref="PeerAuthenticationException">The acceptor showed no identity key, or refused our identity.</exception>
+    /// <exception cref="TimeoutException">The handshake took over <see cref="TransportOptions.HandshakeTimeout"/>.</exception>
+    public static async Task<(string Identity, IdentityPublicKey Key)> IdentifyAsync(
+        EndPoint endPoint, TransportCredentials credentials, TransportOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        ArgumentNullException.ThrowIfNull(credentials);
+        options ??= TransportOptions.Default;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.HandshakeTimeout);
+        SslStream? ssl = null;
+        try
+        {
+            ssl = await DialTlsAsync(endPoint, credentials, timeout.Token).ConfigureAwait(false);
+            var presented = TransportHandshake.PresentedKey(ssl) ?? throw new PeerAuthenticationException(
+                $"The node at {endPoint} presented a certificate without a P-256 identity key: it is not a BitDust node.");
+            var (reader, ack) = await SayHelloAsync(ssl, endPoint.ToString() ?? "the node", endPoint, credentials, timeout.Token)
+                .ConfigureAwait(false);
+            if (!IdentityName.TryDecode(ack.Payload, out var identity, out var error))
+                throw new TransportProtocolException($"the node at {endPoint} named itself badly in its hello-ack: {error}");
+            // close_notify first, so the acceptor sees a clean end rather than a broken connection.
+            await ssl.ShutdownAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
+            await reader.CompleteAsync().ConfigureAwait(false);
+            return (identity, presented);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The handshake with the node at {endPoint} took over {options.HandshakeTimeout}.");
+        }
+        finally
+        {
+            if (ssl is not null)
+                await ssl.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>TCP to <paramref name="endPoint"/> and TLS 1.3 with our certificate; the peer's key is the caller's to check.</summary>
+    private static async Task<SslStream> DialTlsAsync(EndPoint endPoint, TransportCredentials credentials, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(TransportHandshake.ClientOptions(credentials), cancellationToken).ConfigureAwait(false);
+            return ssl;
         }
         catch
         {
@@ -68,9 +124,12 @@ public sealed partial class PeerConnection
         }
     }
 
-    private static async ValueTask<Frame> ReadAckAsync(
-        FrameReader reader, PeerContact peer, TransportCredentials credentials, CancellationToken cancellationToken)
+    /// <summary>Sends our hello and reads the acceptor's hello-ack; an acceptor that hangs up instead refused our identity.</summary>
+    private static async ValueTask<(FrameReader Reader, Frame Ack)> SayHelloAsync(
+        SslStream ssl, string peer, EndPoint endPoint, TransportCredentials credentials, CancellationToken cancellationToken)
     {
+        await FrameWriter.WriteAsync(ssl, FrameType.Hello, 0, default, credentials.EncodedIdentity, cancellationToken).ConfigureAwait(false);
+        var reader = new FrameReader(PipeReader.Create(ssl, PipeOptions));
         Frame? ack;
         try
         {
@@ -80,9 +139,15 @@ public sealed partial class PeerConnection
         {
             ack = null;
         }
-        return ack ?? throw new PeerAuthenticationException(
-            $"{peer.Identity} at {peer.EndPoint} closed the connection after our hello: it does not accept {credentials.Identity} " +
-            $"with key {credentials.PublicKey.Fingerprint}. Check that our published identity document carries this key.");
+        if (ack is null)
+        {
+            throw new PeerAuthenticationException(
+                $"{peer} at {endPoint} closed the connection after our hello: it does not accept {credentials.Identity} " +
+                $"with key {credentials.PublicKey.Fingerprint}. Check that our published identity document carries this key.");
+        }
+        if (ack.Value.Type != FrameType.HelloAck)
+            throw new TransportProtocolException($"{peer} at {endPoint} answered the hello with a {ack.Value.Type} frame");
+        return (reader, ack.Value);
     }
 
     /// <summary>

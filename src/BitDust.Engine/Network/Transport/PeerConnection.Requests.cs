@@ -87,6 +87,10 @@ public sealed partial class PeerConnection
             await Task.Yield();
             response = await handler(new IncomingRequest(this, kind, body), _closing.Token).ConfigureAwait(false);
         }
+        catch (RequestRefusedException e)
+        {
+            return (FrameType.RequestError, EncodeReason(e.Reason));
+        }
         catch (Exception e) when (!_closing.IsCancellationRequested)
         {
             _logger.RequestHandlerFailed(e, kind, PeerIdentity);
@@ -109,7 +113,10 @@ public sealed partial class PeerConnection
     private void OnRequestError(Frame frame)
     {
         if (TryTakePendingRequest(frame.Id) is { } response)
-            response.TrySetException(new PeerRequestException($"{this} refused the request: {DecodeReason(frame.Payload)}"));
+        {
+            var reason = DecodeReason(frame.Payload);
+            response.TrySetException(new PeerRequestException($"{this} refused the request: {reason}", reason));
+        }
     }
 
     /// <summary>
@@ -123,6 +130,18 @@ public sealed partial class PeerConnection
         if (id > (uint)Volatile.Read(ref _lastRequestId))
             throw new TransportProtocolException($"an answer to request {id}, which was never sent");
         return null;
+    }
+
+    /// <summary>A refusal's text as UTF-8, cut at a character boundary to fit a request error frame.</summary>
+    internal static byte[] EncodeReason(string reason)
+    {
+        var bytes = Encoding.UTF8.GetBytes(reason);
+        if (bytes.Length <= FrameHeader.MaxReasonLength)
+            return bytes;
+        var end = FrameHeader.MaxReasonLength;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80)
+            end--;
+        return bytes[..end];
     }
 
     private void FailRequests(Exception error)

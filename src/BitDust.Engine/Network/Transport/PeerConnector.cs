@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using BitDust.Engine.Crypto;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -85,6 +87,13 @@ public sealed class PeerConnector : IAsyncDisposable
             slot.DialLock.Release();
         }
     }
+
+    /// <summary>Who answers at <paramref name="endPoint"/>, as <see cref="PeerConnection.IdentifyAsync"/> with this node's credentials.</summary>
+    public Task<(string Identity, IdentityPublicKey Key)> IdentifyAsync(EndPoint endPoint, CancellationToken cancellationToken) =>
+        PeerConnection.IdentifyAsync(endPoint, _credentials, _options, cancellationToken);
+
+    /// <summary>This node's own key, so a caller can skip itself among discovered peers.</summary>
+    public IdentityPublicKey PublicKey => _credentials.PublicKey;
 
     public async ValueTask DisposeAsync()
     {

@@ -29,6 +29,13 @@ public sealed class TransportHandlers
         return this;
     }
 
+    /// <summary>Stops answering <paramref name="kind"/> (a service that stops); its requests then get "no handler".</summary>
+    public TransportHandlers UnmapRequest(string kind)
+    {
+        _requests.TryRemove(kind, out _);
+        return this;
+    }
+
     public TransportHandlers MapStream(string kind, StreamHandler handler)
     {
         MessageKind.Encode(kind);

@@ -15,8 +15,11 @@ public sealed record TransportOptions
     /// <summary>A peer that sends nothing, not even a pong, for this long is dropped.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(45);
 
-    /// <summary>Requests a peer may have running here at once; more are answered "busy" rather than queued.</summary>
-    public int MaxIncomingRequests { get; init; } = 256;
+    /// <summary>
+    /// Requests a peer may have running here at once; more are answered "busy" rather than queued. With frames of up to
+    /// <see cref="FrameHeader.MaxPayload"/> this bounds what one peer makes this node hold to about 320 MiB.
+    /// </summary>
+    public int MaxIncomingRequests { get; init; } = 64;
 
     /// <summary>Streams a peer may have open towards this node at once; more are reset.</summary>
     public int MaxIncomingStreams { get; init; } = 64;
