@@ -25,6 +25,9 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
 
     private const int HashSize = 32;
 
+    /// <summary>The last millisecond of year 9999: what DateTimeOffset can hold.</summary>
+    private const long MaxTime = 253402300799999;
+
     // The fewest bytes each entry takes: counts above remaining / these are refused before anything is allocated.
     private const int MinFileSize = 2 + 1 + 16 + 8 + 4;
     private const int MinVersionSize = 8 + 8 + 1 + 8 + 4 + 4;
@@ -106,7 +109,7 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
                 return Truncated(reader, out error);
             if (RemotePath.Validate(path) is { } pathProblem)
                 return Fail($"catalog backup file {f}: {pathProblem}", out error);
-            if (versionCount < 0 || versionCount > reader.Remaining / MinVersionSize || created < 0)
+            if (versionCount < 0 || versionCount > reader.Remaining / MinVersionSize || created is < 0 or > MaxTime)
                 return Fail($"catalog backup file {path} is malformed", out error);
             var file = new CatalogFile(new Guid(id, bigEndian: true), path, DateTimeOffset.FromUnixTimeMilliseconds(created));
             var versions = new List<VersionEntry>(versionCount);
@@ -132,7 +135,7 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
         if (!reader.TryReadInt64(out var number) || !reader.TryReadInt64(out var size) || !reader.TryReadByte(out var state) ||
             !reader.TryReadInt64(out var created) || !reader.TryReadInt32(out var manifestLength))
             return Truncated(reader, out error);
-        if (number < 1 || size is < 0 or > PipelineLimits.MaxFileSize || !Enum.IsDefined((VersionState)state) || created < 0 ||
+        if (number < 1 || size is < 0 or > PipelineLimits.MaxFileSize || !Enum.IsDefined((VersionState)state) || created is < 0 or > MaxTime ||
             manifestLength is < 0 or > Manifest.MaxSize)
             return Fail($"catalog backup version {number} of {file.RemotePath} is malformed", out error);
         if (!reader.TryReadBytes(manifestLength, out var manifest) || !reader.TryReadInt32(out var fragmentCount))

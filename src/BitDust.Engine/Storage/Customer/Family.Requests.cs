@@ -11,9 +11,14 @@ public sealed record PositionAnswer<T>(int Position, string Supplier, T? Value, 
     public string? Problem => Reason is null ? null : $"{Supplier}: {Reason}";
 }
 
-/// <summary>Requests to every supplier of the family at once.</summary>
+/// <summary>
+/// Requests to the suppliers of the family. A supplier that could not be reached is not asked again for
+/// <see cref="RetryUnreachableAfter"/>: a download with m suppliers gone would otherwise wait for each of them on every block.
+/// </summary>
 public sealed partial class Family
 {
+    public static readonly TimeSpan RetryUnreachableAfter = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Sends <paramref name="request"/> to every position at once, each bounded by <paramref name="timeout"/>, and gathers
     /// the answers; a failure becomes the answer's <see cref="PositionAnswer{T}.Problem"/>, naming the supplier.
@@ -32,28 +37,54 @@ public sealed partial class Family
         var supplier = Describe(position);
         if (ClientAt(position) is not { } client)
             return new PositionAnswer<T>(position, supplier, default, "nobody holds this position (none hired yet, or fired)");
+        if (RecentlyUnreachable(position) is { } unreachable)
+            return new PositionAnswer<T>(position, supplier, default, unreachable);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
             var value = await request(client, deadline.Token).ConfigureAwait(false);
-            Observe(position, answered: true, DateTimeOffset.UtcNow);
+            Reached(position);
             return new PositionAnswer<T>(position, supplier, value, null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Observe(position, answered: false, DateTimeOffset.UtcNow);
-            return new PositionAnswer<T>(position, supplier, default, $"no answer within {timeout.TotalSeconds:0} s");
+            return new PositionAnswer<T>(position, supplier, default, Unreachable(position, $"no answer within {timeout.TotalSeconds:0} s"));
         }
         catch (SupplierRefusedException e)
         {
-            Observe(position, answered: true, DateTimeOffset.UtcNow);
+            Reached(position);
             return new PositionAnswer<T>(position, supplier, default, $"refused: {e.Reason}");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Observe(position, answered: false, DateTimeOffset.UtcNow);
-            return new PositionAnswer<T>(position, supplier, default, $"unreachable ({e.Message})");
+            return new PositionAnswer<T>(position, supplier, default, Unreachable(position, $"unreachable ({e.Message})"));
         }
+    }
+
+    private string? RecentlyUnreachable(int position)
+    {
+        lock (_gate)
+        {
+            return _unreachable[position] is var (at, reason) && DateTimeOffset.UtcNow - at < RetryUnreachableAfter
+                ? $"{reason}; not asked again for {RetryUnreachableAfter.TotalSeconds:0} s"
+                : null;
+        }
+    }
+
+    private void Reached(int position)
+    {
+        lock (_gate)
+            _unreachable[position] = null;
+        Observe(position, answered: true, DateTimeOffset.UtcNow);
+    }
+
+    private string Unreachable(int position, string reason)
+    {
+        var now = DateTimeOffset.UtcNow;
+        lock (_gate)
+            _unreachable[position] = (now, reason);
+        Observe(position, answered: false, now);
+        return reason;
     }
 }

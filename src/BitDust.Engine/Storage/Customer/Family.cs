@@ -18,6 +18,7 @@ public sealed partial class Family
     private readonly FamilyMember?[] _members;
     private readonly SupplierClient?[] _clients;
     private readonly DateTimeOffset[] _persistedSeen;
+    private readonly (DateTimeOffset At, string Reason)?[] _unreachable;
 
     public Family(Catalog catalog, PeerConnector connector, int size)
     {
@@ -27,9 +28,13 @@ public sealed partial class Family
         _members = new FamilyMember?[size];
         _clients = new SupplierClient?[size];
         _persistedSeen = new DateTimeOffset[size];
+        _unreachable = new (DateTimeOffset, string)?[size];
         foreach (var member in catalog.LoadFamily().Where(m => m.Position < size))
             _members[member.Position] = member;
     }
+
+    /// <summary>The node's connections, over which every <see cref="SupplierClient"/> of the family talks.</summary>
+    public PeerConnector Connector => _connector;
 
     /// <summary>N: the number of positions.</summary>
     public int Size => _members.Length;
@@ -96,6 +101,7 @@ public sealed partial class Family
             _catalog.SaveFamilyMember(member);
             _members[member.Position] = member;
             _clients[member.Position] = null;
+            _unreachable[member.Position] = null;
         }
         Changed?.Invoke();
     }

@@ -1,0 +1,74 @@
+using BitDust.Engine.Crypto;
+using BitDust.Engine.Pipeline;
+using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Tests.Network.Transport;
+using static BitDust.Engine.Tests.Storage.Customer.CustomerHarness;
+
+namespace BitDust.Engine.Tests.Storage.Customer;
+
+/// <summary>The catalog goes into the network and comes back on an empty home with the same keys.</summary>
+public sealed class CatalogBackupTests
+{
+    [Fact]
+    public async Task An_empty_catalog_is_restored_from_the_newest_backup_signed_by_the_owner_and_every_file_downloads()
+    {
+        await using var harness = await StartAsync();
+        await harness.HireAsync();
+        var files = new Dictionary<string, byte[]> { ["a.txt"] = RandomBytes(100), ["docs/b.bin"] = RandomBytes(3 * BlockSize + 5) };
+        await harness.UploadAsync(harness.LocalFile("a.txt", files["a.txt"]), "a.txt");
+        Assert.Equal(1, await new CatalogBackup(harness.Storage).BackupAsync(CancellationToken.None).WaitAsync(StepTimeout));
+        var stale = await harness.Family.ClientAt(0)!.GetMetaAsync(CatalogBackup.MetaName, CancellationToken.None).WaitAsync(StepTimeout);
+        await harness.UploadAsync(harness.LocalFile("b.bin", files["docs/b.bin"]), "docs/b.bin");
+        Assert.Equal(2, await new CatalogBackup(harness.Storage).BackupAsync(CancellationToken.None).WaitAsync(StepTimeout));
+        var listed = harness.Catalog.ListFiles();
+
+        // One supplier kept the older backup; another holds a newer-looking one that someone else signed.
+        await harness.Family.ClientAt(1)!.PutMetaAsync(CatalogBackup.MetaName, stale, CancellationToken.None).WaitAsync(StepTimeout);
+        await harness.Family.ClientAt(2)!.PutMetaAsync(CatalogBackup.MetaName, Forged(harness), CancellationToken.None).WaitAsync(StepTimeout);
+        await harness.MoveToEmptyHomeAsync();
+        Assert.True(harness.Catalog.IsEmpty);
+
+        Assert.Equal(2, await new CatalogBackup(harness.Storage).RestoreAsync(CancellationToken.None).WaitAsync(StepTimeout));
+
+        Assert.Equal(listed, harness.Catalog.ListFiles());
+        foreach (var (remote, content) in files)
+        {
+            var download = await harness.DownloadAsync(remote, harness.OutputPath(remote));
+            Assert.True(download.State == TransferState.Complete, download.Error);
+            Assert.Equal(content, await File.ReadAllBytesAsync(harness.OutputPath(remote)).WaitAsync(StepTimeout));
+        }
+        Assert.Equal(3, await new CatalogBackup(harness.Storage).BackupAsync(CancellationToken.None).WaitAsync(StepTimeout));
+    }
+
+    [Fact]
+    public async Task Nothing_to_restore_is_null_and_changes_are_backed_up_soon_after_they_happen()
+    {
+        await using var harness = await StartAsync();
+        await harness.HireAsync();
+        var backup = new CatalogBackup(harness.Storage);
+        Assert.Null(await backup.RestoreAsync(CancellationToken.None).WaitAsync(StepTimeout));
+
+        using var stop = new CancellationTokenSource();
+        var running = backup.RunAsync(stop.Token);
+        await TransportFixture.WaitUntilAsync(() => backup.LastVersion >= 1);
+        var before = backup.LastVersion;
+        await harness.UploadAsync(harness.LocalFile("a.txt", [1, 2, 3]), "a.txt");
+        await TransportFixture.WaitUntilAsync(() => backup.LastVersion > before);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running).WaitAsync(StepTimeout);
+
+        await harness.MoveToEmptyHomeAsync();
+        Assert.NotNull(await new CatalogBackup(harness.Storage).RestoreAsync(CancellationToken.None).WaitAsync(StepTimeout));
+        Assert.Equal(["a.txt"], harness.Catalog.ListFiles().Select(f => f.RemotePath));
+    }
+
+    /// <summary>A manifest for the owner's catalog file id, numbered above any real backup, signed by a stranger.</summary>
+    private static byte[] Forged(CustomerHarness harness)
+    {
+        using var stranger = IdentityKey.Generate();
+        using var key = DataKey.Generate();
+        var file = new FileVersion(CatalogBackup.FileIdFor(harness.Keys.MasterKey), 99);
+        return new Manifest(file, 0, BlockSize, harness.Family.Scheme, DateTimeOffset.UtcNow, harness.Keys.MasterKey.WrapDataKey(key, file.ToBytes()), [])
+            .Sign(stranger);
+    }
+}

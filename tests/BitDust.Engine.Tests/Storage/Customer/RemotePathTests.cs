@@ -1,0 +1,82 @@
+using BitDust.Engine.Storage.Customer;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace BitDust.Engine.Tests.Storage.Customer;
+
+public sealed class RemotePathTests
+{
+    [Theory]
+    [InlineData("a")]
+    [InlineData("docs/a/b.txt")]
+    [InlineData("photos/2026/été.jpg")]
+    [InlineData(".hidden/..dots.../file.")]
+    [InlineData("with space/and\\backslash")]
+    public void Ordinary_relative_paths_are_accepted(string path) => Assert.Null(RemotePath.Validate(path));
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("/etc/passwd", "relative")]
+    [InlineData("a//b", "empty part")]
+    [InlineData("a/", "empty part")]
+    [InlineData("a/./b", "\".\" part")]
+    [InlineData("../outside", "\"..\" part")]
+    [InlineData("a/..", "\"..\" part")]
+    [InlineData("new\nline", "control characters")]
+    [InlineData("nul\0byte", "control characters")]
+    public void Garbage_is_refused_with_a_reason(string path, string reason) =>
+        Assert.Contains(reason, RemotePath.Validate(path), StringComparison.Ordinal);
+
+    [Fact]
+    public void A_path_is_at_most_1024_bytes_of_valid_utf8()
+    {
+        Assert.Contains("valid Unicode", RemotePath.Validate("lone\ud800surrogate"), StringComparison.Ordinal);
+        Assert.Null(RemotePath.Validate(new string('a', 1024)));
+        Assert.Contains("at most 1024 bytes", RemotePath.Validate(new string('a', 1025)), StringComparison.Ordinal);
+        Assert.Contains("at most 1024 bytes", RemotePath.Validate(new string('é', 513)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Any_accepted_path_stays_inside_the_folder_it_is_downloaded_to()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "bitdust-download-root");
+        Prop.ForAll(ArbMap.Default.ArbFor<string>(), text =>
+        {
+            if (RemotePath.Validate(text) is not null)
+                return true;
+            var local = Path.GetFullPath(RemotePath.LocalPathUnder(folder, "p", "p/" + text));
+            return local.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
+    }
+
+    [Fact]
+    public void Generated_garbage_is_refused_with_a_reason_and_never_throws()
+    {
+        var parts = Gen.Elements("", ".", "..", "a", "b c", "\0", "\n", "é", "\ud800", new string('x', 300));
+        var garbage = Gen.OneOf(
+            Gen.ListOf(parts).Select(list => string.Join('/', list)),
+            Gen.ListOf(parts).Select(list => "/" + string.Join('/', list)),
+            ArbMap.Default.GeneratorFor<string>());
+        Prop.ForAll(garbage.ToArbitrary(), path =>
+        {
+            var error = RemotePath.Validate(path);
+            var segments = (path ?? "").Split('/');
+            var bad = string.IsNullOrEmpty(path) || path[0] == '/' || segments.Any(p => p is "" or "." or "..") || path.Any(char.IsControl) ||
+                !IsWellFormed(path) || System.Text.Encoding.UTF8.GetByteCount(path) > RemotePath.MaxBytes;
+            return bad ? !string.IsNullOrWhiteSpace(error) : error is null;
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        try
+        {
+            new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetByteCount(text);
+            return true;
+        }
+        catch (System.Text.EncoderFallbackException)
+        {
+            return false;
+        }
+    }
+}
