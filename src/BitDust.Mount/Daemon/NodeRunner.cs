@@ -79,6 +79,9 @@ internal static partial class NodeRunner
             NetworkEndpoints.Map(routes, context);
             IdentityEndpoints.Map(routes, context);
             DhtEndpoints.Map(routes, context);
+            FileEndpoints.Map(routes, context);
+            CustomerSpaceEndpoints.Map(routes, context);
+            TransferEndpoints.Map(routes, context);
         });
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(context.Home.ApiPortFile, api.Port.ToString(CultureInfo.InvariantCulture), cancellationToken)
