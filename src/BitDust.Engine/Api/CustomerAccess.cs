@@ -9,7 +9,8 @@ namespace BitDust.Engine.Api;
 internal static class CustomerAccess
 {
     /// <summary>The customer's storage once the service runs (its family may still be hiring), else a 409 saying how to start it.</summary>
-    public static bool TryStorage(NodeApiContext node, [NotNullWhen(true)] out CustomerStorage? storage, [NotNullWhen(false)] out IResult? error)
+    public static bool TryStorage(NodeApiContext node, [NotNullWhen(true)] out CustomerStorage? storage,
+        [NotNullWhen(false)] out IResult? error)
     {
         storage = node.Services.Running<CustomerService>()?.Storage;
         error = storage is null ? NotRunning(node) : null;
@@ -17,14 +18,16 @@ internal static class CustomerAccess
     }
 
     /// <summary>The storage when the family is hired and transfers can run, else a 409 with the service's state.</summary>
-    public static bool TryReady(NodeApiContext node, [NotNullWhen(true)] out CustomerStorage? storage, [NotNullWhen(false)] out IResult? error)
+    public static bool TryReady(NodeApiContext node, [NotNullWhen(true)] out CustomerStorage? storage,
+        [NotNullWhen(false)] out IResult? error)
     {
         var service = node.Services.Running<CustomerService>();
         storage = service is { IsReady: true } ? service.Storage : null;
         error = storage is not null ? null
             : service is null ? NotRunning(node)
             : ApiResult.Error(StatusCodes.Status409Conflict,
-                $"the customer service is {service.State}{(service.Detail is { } detail ? $": {detail}" : "")}; files can be sent once it is READY");
+                $"the customer service is {service.State}{(service.Detail is { } detail ? $": {detail}" : "")}; " +
+                "files can be sent once it is READY");
         return storage is not null;
     }
 
@@ -37,7 +40,8 @@ internal static class CustomerAccess
     };
 
     public static bool IsRefusal(Exception exception) =>
-        exception is RemoteFileNotFoundException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException;
+        exception is RemoteFileNotFoundException or ArgumentException or InvalidOperationException or IOException
+            or UnauthorizedAccessException;
 
     public static object Describe(Transfer transfer) => new
     {

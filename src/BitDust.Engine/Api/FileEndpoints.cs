@@ -20,8 +20,9 @@ public static class FileEndpoints
             if (body is null)
                 return ApiResult.Error(StatusCodes.Status400BadRequest, error!);
             if (RequestBody.GetText(body, "local_path") is not { } local)
-                return ApiResult.Error(StatusCodes.Status400BadRequest, "the body needs \"local_path\": the absolute path of a file or folder");
-            var remote = body.ContainsKey("remote_path") && body["remote_path"] is not null ? RequestBody.GetText(body, "remote_path") : null;
+                return ApiResult.Error(StatusCodes.Status400BadRequest,
+                    "the body needs \"local_path\": the absolute path of a file or folder");
+            var remote = body["remote_path"] is null ? null : RequestBody.GetText(body, "remote_path");
             if (remote is not null && RemotePath.Validate(remote) is { } problem)
                 return ApiResult.Error(StatusCodes.Status400BadRequest, $"remote_path: {problem}");
             if (!CustomerAccess.TryReady(node, out var storage, out var refusal))
@@ -39,7 +40,8 @@ public static class FileEndpoints
             if (body is null)
                 return ApiResult.Error(StatusCodes.Status400BadRequest, error!);
             if (RequestBody.GetText(body, "remote_path") is not { } remote || RequestBody.GetText(body, "local_path") is not { } local)
-                return ApiResult.Error(StatusCodes.Status400BadRequest, "the body needs \"remote_path\" and \"local_path\" (an absolute path to write)");
+                return ApiResult.Error(StatusCodes.Status400BadRequest,
+                    "the body needs \"remote_path\" and \"local_path\" (an absolute path to write)");
             if (RemotePath.Validate(remote) is { } problem)
                 return ApiResult.Error(StatusCodes.Status400BadRequest, $"remote_path: {problem}");
             if (!CustomerAccess.TryReady(node, out var storage, out var refusal))
@@ -127,6 +129,7 @@ public static class FileEndpoints
             return error;
         return storage.Transfers.Find(id) is { } transfer && transfer.Kind == kind
             ? ApiResult.Ok(CustomerAccess.Describe(transfer))
-            : ApiResult.Error(StatusCodes.Status404NotFound, $"no {kind.ToString().ToLowerInvariant()} with id {id}; `/transfer/list/v1` lists them");
+            : ApiResult.Error(StatusCodes.Status404NotFound,
+                $"no {kind.ToString().ToLowerInvariant()} with id {id}; `/transfer/list/v1` lists them");
     }
 }

@@ -22,7 +22,8 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<CustomerService>();
-    private readonly Channel<bool> _publishRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _publishRequests =
+        Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private KeyBundle? _keys;
     private Catalog? _catalog;
     private CustomerStorage? _storage;
@@ -209,7 +210,8 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         _state = "OFF";
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "customer ready: a family of {Suppliers} suppliers, {Files} files in the catalog")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "customer ready: a family of {Suppliers} suppliers, {Files} files in the catalog")]
     private partial void LogReady(int suppliers, int files);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "the customer service stopped working")]

@@ -24,12 +24,14 @@ public sealed partial class Catalog
         lock (_gate)
         {
             Execute("""
-                INSERT OR REPLACE INTO family(position, supplier, public_key, endpoint, state, quota, hired, last_seen, last_audit, audit_result)
+                INSERT OR REPLACE INTO family(
+                    position, supplier, public_key, endpoint, state, quota, hired, last_seen, last_audit, audit_result)
                 VALUES($position, $supplier, $key, $endpoint, $state, $quota, $hired, $seen, $audit, $result)
                 """, ("$position", member.Position), ("$supplier", member.Supplier), ("$key", member.Contact?.PublicKey.Export()),
                 ("$endpoint", member.Contact is { } contact ? FamilyMember.FormatEndPoint(contact.EndPoint) : null),
-                ("$state", Text(member.State)), ("$quota", member.QuotaBytes), ("$hired", Time(member.Hired)), ("$seen", Time(member.LastSeen)),
-                ("$audit", Time(member.LastAudit)), ("$result", member.AuditPassed switch { true => "passed", false => "failed", null => null }));
+                ("$state", Text(member.State)), ("$quota", member.QuotaBytes), ("$hired", Time(member.Hired)),
+                ("$seen", Time(member.LastSeen)), ("$audit", Time(member.LastAudit)),
+                ("$result", member.AuditPassed switch { true => "passed", false => "failed", null => null }));
         }
     }
 

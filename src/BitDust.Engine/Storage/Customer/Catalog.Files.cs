@@ -23,8 +23,9 @@ public sealed partial class Catalog
         var folder = prefix + RemotePath.Separator;
         lock (_gate)
         {
-            return Query("SELECT file_id, remote_path, created FROM files WHERE substr(remote_path, 1, $length)=$folder ORDER BY remote_path",
-                ReadFile, ("$length", folder.Length), ("$folder", folder));
+            return Query("""
+                SELECT file_id, remote_path, created FROM files WHERE substr(remote_path, 1, $length)=$folder ORDER BY remote_path
+                """, ReadFile, ("$length", folder.Length), ("$folder", folder));
         }
     }
 
@@ -58,7 +59,8 @@ public sealed partial class Catalog
     public IReadOnlyList<CatalogVersion> Versions(Guid fileId)
     {
         lock (_gate)
-            return Query($"SELECT {VersionColumns} FROM versions WHERE file_id=$id ORDER BY version DESC", ReadCatalogVersion, ("$id", IdBytes(fileId)));
+            return Query($"SELECT {VersionColumns} FROM versions WHERE file_id=$id ORDER BY version DESC", ReadCatalogVersion,
+                ("$id", IdBytes(fileId)));
     }
 
     public CatalogVersion? FindVersion(FileVersion file)
@@ -87,7 +89,8 @@ public sealed partial class Catalog
                 var id = Scalar("SELECT file_id FROM files WHERE remote_path=$path", ("$path", remotePath)) is byte[] existing
                     ? new Guid(existing, bigEndian: true)
                     : AddFile(remotePath, created);
-                var last = Scalar("SELECT MAX(version) FROM versions WHERE file_id=$id", ("$id", IdBytes(id))) is long highest ? highest : 0;
+                var last = Scalar("SELECT MAX(version) FROM versions WHERE file_id=$id",
+                    ("$id", IdBytes(id))) is long highest ? highest : 0;
                 var version = new FileVersion(id, last + 1);
                 Execute("INSERT INTO versions(file_id, version, size, state, created) VALUES($id, $version, $size, $state, $created)",
                     ("$id", IdBytes(id)), ("$version", version.Version), ("$size", size), ("$state", Text(VersionState.Uploading)),
@@ -140,7 +143,8 @@ public sealed partial class Catalog
         {
             InTransaction(() =>
             {
-                Execute("DELETE FROM versions WHERE file_id=$id AND version=$version", ("$id", IdBytes(file.FileId)), ("$version", file.Version));
+                Execute("DELETE FROM versions WHERE file_id=$id AND version=$version", ("$id", IdBytes(file.FileId)),
+                    ("$version", file.Version));
                 return Execute("DELETE FROM files WHERE file_id=$id AND NOT EXISTS(SELECT 1 FROM versions WHERE file_id=$id)",
                     ("$id", IdBytes(file.FileId)));
             });
@@ -155,5 +159,6 @@ public sealed partial class Catalog
     private static CatalogFile ReadFile(SqliteDataReader reader) => new(ReadId(reader, 0), reader.GetString(1), ReadTime(reader, 2));
 
     private static CatalogVersion ReadCatalogVersion(SqliteDataReader reader) =>
-        new(ReadVersion(reader, 0), reader.GetInt64(2), Parse<VersionState>(reader.GetString(3)), ReadTime(reader, 4), ReadOptionalBytes(reader, 5));
+        new(ReadVersion(reader, 0), reader.GetInt64(2), Parse<VersionState>(reader.GetString(3)), ReadTime(reader, 4),
+            ReadOptionalBytes(reader, 5));
 }

@@ -19,8 +19,8 @@ public sealed partial class Catalog
                 VALUES($id, $version, $block, $position, $supplier, $hash, $state)
                 ON CONFLICT(file_id, version, block, position)
                 DO UPDATE SET supplier=excluded.supplier, sha256=excluded.sha256, state=excluded.state
-                """, ("$id", IdBytes(key.File.FileId)), ("$version", key.File.Version), ("$block", key.BlockIndex), ("$position", key.Position),
-                ("$supplier", supplier), ("$hash", hash), ("$state", Text(state)));
+                """, ("$id", IdBytes(key.File.FileId)), ("$version", key.File.Version), ("$block", key.BlockIndex),
+                ("$position", key.Position), ("$supplier", supplier), ("$hash", hash), ("$state", Text(state)));
         }
         OnChanged(notify: false);
     }
@@ -45,12 +45,15 @@ public sealed partial class Catalog
         }
     }
 
-    /// <summary>Sets every fragment at <paramref name="position"/> (e.g. of a fired supplier) to <paramref name="state"/>; returns how many.</summary>
+    /// <summary>
+    /// Sets every fragment at <paramref name="position"/> (e.g. of a fired supplier) to <paramref name="state"/>; returns how many.
+    /// </summary>
     public int MarkPosition(int position, FragmentState state)
     {
         int changed;
         lock (_gate)
-            changed = Execute("UPDATE fragments SET state=$state WHERE position=$position", ("$state", Text(state)), ("$position", position));
+            changed = Execute("UPDATE fragments SET state=$state WHERE position=$position", ("$state", Text(state)),
+                ("$position", position));
         if (changed > 0)
             OnChanged();
         return changed;
@@ -76,14 +79,15 @@ public sealed partial class Catalog
     {
         lock (_gate)
         {
-            return Query("SELECT block, codec, stored_length, block_tag, fragment_tags FROM block_entries WHERE file_id=$id AND version=$version",
-                r => (Block: r.GetInt64(0), Entry: new BlockEntry((BlockCodec)r.GetByte(1), r.GetInt32(2), r.GetFieldValue<byte[]>(3),
+            return Query("""
+                SELECT block, codec, stored_length, block_tag, fragment_tags FROM block_entries WHERE file_id=$id AND version=$version
+                """, r => (Block: r.GetInt64(0), Entry: new BlockEntry((BlockCodec)r.GetByte(1), r.GetInt32(2), r.GetFieldValue<byte[]>(3),
                     r.GetFieldValue<byte[]>(4))),
                 ("$id", IdBytes(file.FileId)), ("$version", file.Version)).ToDictionary(e => e.Block, e => e.Entry);
         }
     }
 
     private static CatalogFragment ReadFragment(SqliteDataReader reader) =>
-        new(new FragmentKey(ReadVersion(reader, 0), reader.GetInt64(2), reader.GetInt32(3)), reader.GetString(4), ReadOptionalBytes(reader, 5),
-            Parse<FragmentState>(reader.GetString(6)));
+        new(new FragmentKey(ReadVersion(reader, 0), reader.GetInt64(2), reader.GetInt32(3)), reader.GetString(4),
+            ReadOptionalBytes(reader, 5), Parse<FragmentState>(reader.GetString(6)));
 }

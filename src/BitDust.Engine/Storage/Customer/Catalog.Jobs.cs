@@ -13,12 +13,16 @@ public sealed partial class Catalog
         {
             InTransaction(() =>
             {
-                Execute("INSERT INTO upload_jobs(job_id, local_path, remote_path, state, started) VALUES($id, $local, $remote, $state, $started)",
-                    ("$id", job.Id), ("$local", job.LocalPath), ("$remote", job.RemotePath), ("$state", Text(job.State)), ("$started", Time(job.Started)));
+                Execute("""
+                    INSERT INTO upload_jobs(job_id, local_path, remote_path, state, started) VALUES($id, $local, $remote, $state, $started)
+                    """, ("$id", job.Id), ("$local", job.LocalPath), ("$remote", job.RemotePath), ("$state", Text(job.State)),
+                    ("$started", Time(job.Started)));
                 for (var i = 0; i < files.Count; i++)
                 {
-                    Execute("INSERT INTO upload_job_files(job_id, seq, local_path, remote_path, size) VALUES($id, $seq, $local, $remote, $size)",
-                        ("$id", job.Id), ("$seq", i), ("$local", files[i].LocalPath), ("$remote", files[i].RemotePath), ("$size", files[i].Size));
+                    Execute("""
+                        INSERT INTO upload_job_files(job_id, seq, local_path, remote_path, size) VALUES($id, $seq, $local, $remote, $size)
+                        """, ("$id", job.Id), ("$seq", i), ("$local", files[i].LocalPath), ("$remote", files[i].RemotePath),
+                        ("$size", files[i].Size));
                 }
                 return files.Count;
             });
@@ -30,9 +34,10 @@ public sealed partial class Catalog
     {
         lock (_gate)
         {
-            return Query("SELECT job_id, local_path, remote_path, state, started, finished, error FROM upload_jobs ORDER BY started, job_id",
-                r => new UploadJobRecord(r.GetString(0), r.GetString(1), r.GetString(2), Parse<TransferState>(r.GetString(3)), ReadTime(r, 4),
-                    ReadOptionalTime(r, 5), r.IsDBNull(6) ? null : r.GetString(6)));
+            return Query("""
+                SELECT job_id, local_path, remote_path, state, started, finished, error FROM upload_jobs ORDER BY started, job_id
+                """, r => new UploadJobRecord(r.GetString(0), r.GetString(1), r.GetString(2), Parse<TransferState>(r.GetString(3)),
+                    ReadTime(r, 4), ReadOptionalTime(r, 5), r.IsDBNull(6) ? null : r.GetString(6)));
         }
     }
 

@@ -138,7 +138,9 @@ public sealed partial class Catalog : IDisposable
             _connection.Dispose();
     }
 
-    /// <summary>Counts a change; <paramref name="notify"/> false for the many small ones (a fragment stored) that ride along with the next.</summary>
+    /// <summary>
+    /// Counts a change; <paramref name="notify"/> false for the many small ones (a fragment stored) that ride along with the next.
+    /// </summary>
     private void OnChanged(bool notify = true)
     {
         Interlocked.Increment(ref _changes);
@@ -191,13 +193,15 @@ public sealed partial class Catalog : IDisposable
 
     private static Guid ReadId(SqliteDataReader reader, int ordinal) => new(reader.GetFieldValue<byte[]>(ordinal), bigEndian: true);
 
-    private static FileVersion ReadVersion(SqliteDataReader reader, int ordinal) => new(ReadId(reader, ordinal), reader.GetInt64(ordinal + 1));
+    private static FileVersion ReadVersion(SqliteDataReader reader, int ordinal) =>
+        new(ReadId(reader, ordinal), reader.GetInt64(ordinal + 1));
 
     private static long Time(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
     private static long? Time(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
 
-    private static DateTimeOffset ReadTime(SqliteDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+    private static DateTimeOffset ReadTime(SqliteDataReader reader, int ordinal) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
     private static DateTimeOffset? ReadOptionalTime(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : ReadTime(reader, ordinal);

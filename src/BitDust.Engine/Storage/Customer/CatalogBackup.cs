@@ -21,7 +21,8 @@ public sealed class CatalogBackup(CustomerStorage storage)
     /// <summary>The catalog setting holding the last version backed up (or restored).</summary>
     public const string VersionSetting = "catalog-backup-version";
 
-    private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _requests =
+        Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _savedChanges = -1;
 
     /// <summary>The id every version of the owner's catalog backup shares: derived from the master key, so it is found again.</summary>
@@ -104,8 +105,8 @@ public sealed class CatalogBackup(CustomerStorage storage)
                 var result = await sender.PutAsync(block, positions, 0, null, token).ConfigureAwait(false);
                 if (result.Stored < block.Scheme.DataCount)
                 {
-                    throw new InvalidOperationException($"block {block.Index} of the catalog backup reached {result.Stored} suppliers of the " +
-                        $"{block.Scheme.DataCount} needed: {string.Join("; ", result.Failures.Values)}");
+                    throw new InvalidOperationException($"block {block.Index} of the catalog backup reached {result.Stored} " +
+                        $"suppliers of the {block.Scheme.DataCount} needed: {string.Join("; ", result.Failures.Values)}");
                 }
             }
         }, cancellationToken).ConfigureAwait(false);
@@ -117,14 +118,16 @@ public sealed class CatalogBackup(CustomerStorage storage)
         }, storage.Options.RequestTimeout, cancellationToken).ConfigureAwait(false);
         var kept = answers.Count(a => a.Succeeded);
         if (kept == 0)
-            throw new InvalidOperationException("no supplier kept the catalog backup's manifest: " + string.Join("; ", answers.Select(a => a.Problem)));
+            throw new InvalidOperationException("no supplier kept the catalog backup's manifest: " + string.Join("; ",
+                answers.Select(a => a.Problem)));
         storage.Catalog.SetSetting(VersionSetting, file.Version.ToString(CultureInfo.InvariantCulture));
         storage.Logger.CatalogBackedUp(file.Version, content.Length, kept);
         // The previous version stays for a supplier that missed this manifest; the one before it goes.
         if (file.Version > 2)
         {
             var old = file with { Version = file.Version - 2 };
-            await family.AskEveryoneAsync((client, token) => client.DeleteFragmentsAsync(old, token), storage.Options.RequestTimeout, cancellationToken)
+            await family.AskEveryoneAsync((client, token) => client.DeleteFragmentsAsync(old, token), storage.Options.RequestTimeout,
+                cancellationToken)
                 .ConfigureAwait(false);
         }
         return file.Version;
@@ -175,7 +178,8 @@ public sealed class CatalogBackup(CustomerStorage storage)
         using var key = manifest.UnwrapKey(storage.Keys.MasterKey);
         using var decoder = new BlockDecoder(manifest, key, new ReedSolomon(manifest.Scheme));
         using var content = new MemoryStream((int)manifest.Size);
-        await VersionReader.ReadAsync(decoder, new NetworkFragmentSource(storage.Family, storage.Options.RequestTimeout), content, 0, manifest.Size,
+        await VersionReader.ReadAsync(decoder, new NetworkFragmentSource(storage.Family, storage.Options.RequestTimeout), content, 0,
+            manifest.Size,
             storage.Options.DownloadParallelism, cancellationToken).ConfigureAwait(false);
         if (!CatalogSnapshot.TryRead(content.GetBuffer().AsSpan(0, (int)content.Length), out var snapshot, out var error))
             throw new InvalidDataException(error);

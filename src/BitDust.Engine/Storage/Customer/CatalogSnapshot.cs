@@ -60,7 +60,8 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
             writer.WriteInt32(versions.Count);
             foreach (var (version, fragments) in versions)
             {
-                var manifest = version.Manifest ?? throw new ArgumentException($"{version.File} has no manifest: only readable versions are backed up.");
+                var manifest = version.Manifest
+                    ?? throw new ArgumentException($"{version.File} has no manifest: only readable versions are backed up.");
                 writer.WriteInt64(version.File.Version);
                 writer.WriteInt64(version.Size);
                 writer.WriteByte((byte)version.State);
@@ -82,8 +83,11 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
         return writer.ToArray();
     }
 
-    /// <summary>Parses a snapshot; false with the reason for anything malformed. Manifests are parsed later, by their owner's key.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> source, [NotNullWhen(true)] out CatalogSnapshot? snapshot, [NotNullWhen(false)] out string? error)
+    /// <summary>
+    /// Parses a snapshot; false with the reason for anything malformed. Manifests are parsed later, by their owner's key.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> source, [NotNullWhen(true)] out CatalogSnapshot? snapshot,
+        [NotNullWhen(false)] out string? error)
     {
         snapshot = null;
         var reader = new FormatReader(source);
@@ -92,7 +96,8 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
         if (!reader.TryReadByte(out var version) || !reader.TryReadByte(out var flags) || !reader.TryReadUInt16(out var supplierCount))
             return Truncated(reader, out error);
         if (version != FormatVersion || flags != 0)
-            return Fail($"catalog backup format {version} (flags 0x{flags:x2}) is not supported (this program reads {FormatVersion})", out error);
+            return Fail($"catalog backup format {version} (flags 0x{flags:x2}) is not supported (this program reads {FormatVersion})",
+                out error);
         var suppliers = new string[supplierCount];
         for (var i = 0; i < supplierCount; i++)
         {
@@ -128,14 +133,15 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
         return true;
     }
 
-    private static bool TryReadVersion(ref FormatReader reader, CatalogFile file, string[] suppliers, [NotNullWhen(true)] out VersionEntry? entry,
-        [NotNullWhen(false)] out string? error)
+    private static bool TryReadVersion(ref FormatReader reader, CatalogFile file, string[] suppliers,
+        [NotNullWhen(true)] out VersionEntry? entry, [NotNullWhen(false)] out string? error)
     {
         entry = null;
         if (!reader.TryReadInt64(out var number) || !reader.TryReadInt64(out var size) || !reader.TryReadByte(out var state) ||
             !reader.TryReadInt64(out var created) || !reader.TryReadInt32(out var manifestLength))
             return Truncated(reader, out error);
-        if (number < 1 || size is < 0 or > PipelineLimits.MaxFileSize || !Enum.IsDefined((VersionState)state) || created is < 0 or > MaxTime ||
+        if (number < 1 || size is < 0 or > PipelineLimits.MaxFileSize || !Enum.IsDefined((VersionState)state) ||
+            created is < 0 or > MaxTime ||
             manifestLength is < 0 or > Manifest.MaxSize)
             return Fail($"catalog backup version {number} of {file.RemotePath} is malformed", out error);
         if (!reader.TryReadBytes(manifestLength, out var manifest) || !reader.TryReadInt32(out var fragmentCount))
@@ -147,7 +153,8 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
         for (var i = 0; i < fragmentCount; i++)
         {
             if (!reader.TryReadInt64(out var block) || !reader.TryReadUInt16(out var position) || !reader.TryReadUInt16(out var supplier) ||
-                !reader.TryReadByte(out var fragmentState) || !reader.TryReadByte(out var hashLength) || !reader.TryReadBytes(hashLength, out var hash))
+                !reader.TryReadByte(out var fragmentState) || !reader.TryReadByte(out var hashLength) ||
+                !reader.TryReadBytes(hashLength, out var hash))
                 return Truncated(reader, out error);
             if (block is < 0 or >= PipelineLimits.MaxBlocks || position >= PipelineLimits.MaxFragments || supplier >= suppliers.Length ||
                 !Enum.IsDefined((FragmentState)fragmentState) || hashLength is not (0 or HashSize))
@@ -155,8 +162,8 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
             fragments.Add(new CatalogFragment(new FragmentKey(fileVersion, block, position), suppliers[supplier],
                 hashLength == 0 ? null : hash.ToArray(), (FragmentState)fragmentState));
         }
-        entry = new VersionEntry(new CatalogVersion(fileVersion, size, (VersionState)state, DateTimeOffset.FromUnixTimeMilliseconds(created),
-            manifest.ToArray()), fragments);
+        entry = new VersionEntry(new CatalogVersion(fileVersion, size, (VersionState)state,
+            DateTimeOffset.FromUnixTimeMilliseconds(created), manifest.ToArray()), fragments);
         error = null;
         return true;
     }
@@ -177,5 +184,6 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
         return true;
     }
 
-    private static bool Truncated(FormatReader reader, out string error) => Fail($"catalog backup truncated at byte {reader.Position}", out error);
+    private static bool Truncated(FormatReader reader, out string error) =>
+        Fail($"catalog backup truncated at byte {reader.Position}", out error);
 }

@@ -43,7 +43,8 @@ public sealed partial class CustomerStorage
             return [(remotePath, version, target)];
         }
         var targets = Catalog.FilesUnder(remotePath)
-            .Select(f => (f.RemotePath, Version: Catalog.LatestReadable(f.FileId), LocalPath: RemotePath.LocalPathUnder(local, remotePath, f.RemotePath)))
+            .Select(f => (f.RemotePath, Version: Catalog.LatestReadable(f.FileId),
+                LocalPath: RemotePath.LocalPathUnder(local, remotePath, f.RemotePath)))
             .Where(t => t.Version is not null)
             .Select(t => (t.RemotePath, t.Version!, t.LocalPath))
             .ToList();
@@ -93,7 +94,8 @@ public sealed partial class CustomerStorage
             using var key = manifest.UnwrapKey(Keys.MasterKey);
             using var decoder = new BlockDecoder(manifest, key, new ReedSolomon(manifest.Scheme));
             var source = new NetworkFragmentSource(Family, Options.RequestTimeout);
-            await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16,
+                FileOptions.Asynchronous))
             {
                 var pass = (long)manifest.BlockSize * BlocksPerPass;
                 for (var offset = 0L; offset < manifest.Size; offset += pass)

@@ -40,11 +40,12 @@ public sealed partial class CustomerStorage
             foreach (var version in Catalog.Versions(file.FileId))
             {
                 var (entries, scheme) = version.Manifest is { } signed && Manifest.Read(signed, Keys.IdentityKey.PublicKey) is var manifest
-                    ? (manifest.Blocks.Select((entry, index) => (Index: (long)index, Entry: entry)).ToDictionary(e => e.Index, e => e.Entry), manifest.Scheme)
+                    ? (manifest.Blocks.Index().ToDictionary(b => (long)b.Index, b => b.Item), manifest.Scheme)
                     : (Catalog.BlockEntries(version.File).ToDictionary(), Family.Scheme);
                 foreach (var fragment in Catalog.Fragments(version.File))
                 {
-                    if (fragment.State == FragmentState.Stored && fragment.Key.Position < used.Length && entries.TryGetValue(fragment.Key.BlockIndex, out var entry))
+                    if (fragment.State == FragmentState.Stored && fragment.Key.Position < used.Length &&
+                        entries.TryGetValue(fragment.Key.BlockIndex, out var entry))
                         used[fragment.Key.Position] += entry.ShardLength(scheme) + FragmentHeader.Size;
                 }
             }

@@ -26,13 +26,12 @@ public sealed partial class Family
     public async Task<IReadOnlyList<PositionAnswer<T>>> AskEveryoneAsync<T>(Func<SupplierClient, CancellationToken, Task<T>> request,
         TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var answers = await Task.WhenAll(Enumerable.Range(0, Size).Select(position => AskAsync(position, request, timeout, cancellationToken)))
+        return await Task.WhenAll(Enumerable.Range(0, Size).Select(position => AskAsync(position, request, timeout, cancellationToken)))
             .ConfigureAwait(false);
-        return answers;
     }
 
-    public async Task<PositionAnswer<T>> AskAsync<T>(int position, Func<SupplierClient, CancellationToken, Task<T>> request, TimeSpan timeout,
-        CancellationToken cancellationToken)
+    public async Task<PositionAnswer<T>> AskAsync<T>(int position, Func<SupplierClient, CancellationToken, Task<T>> request,
+        TimeSpan timeout, CancellationToken cancellationToken)
     {
         var supplier = Describe(position);
         if (ClientAt(position) is not { } client)
@@ -49,7 +48,8 @@ public sealed partial class Family
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new PositionAnswer<T>(position, supplier, default, Unreachable(position, $"no answer within {timeout.TotalSeconds:0} s"));
+            return new PositionAnswer<T>(position, supplier, default,
+                Unreachable(position, $"no answer within {timeout.TotalSeconds:0} s"));
         }
         catch (SupplierRefusedException e)
         {

@@ -23,7 +23,8 @@ public sealed record FamilyMember(int Position, string Supplier, PeerContact? Co
         if (IPEndPoint.TryParse(text, out var ip) && ip.Port > 0)
             return ip;
         var colon = text.LastIndexOf(':');
-        return colon > 0 && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+        return colon > 0 && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) &&
+            port is > 0 and <= 65535
             ? new DnsEndPoint(text[..colon], port)
             : null;
     }

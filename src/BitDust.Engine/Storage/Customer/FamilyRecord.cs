@@ -25,7 +25,10 @@ public static class FamilyRecord
     public static byte[] Encode(IReadOnlyList<string?> suppliers)
     {
         if (!ErasureScheme.SupplierCounts.Contains(suppliers.Count))
-            throw new ArgumentException($"A family has {string.Join(", ", ErasureScheme.SupplierCounts)} positions, not {suppliers.Count}.", nameof(suppliers));
+        {
+            throw new ArgumentException($"A family has {string.Join(", ", ErasureScheme.SupplierCounts)} positions, not {suppliers.Count}.",
+                nameof(suppliers));
+        }
         var text = new StringBuilder(Header).Append(suppliers.Count.ToString(CultureInfo.InvariantCulture));
         foreach (var supplier in suppliers)
         {
@@ -37,7 +40,8 @@ public static class FamilyRecord
     }
 
     /// <summary>Reads a family value; false with the reason for anything this program did not write.</summary>
-    public static bool TryDecode(ReadOnlySpan<byte> value, [NotNullWhen(true)] out IReadOnlyList<string?>? suppliers, [NotNullWhen(false)] out string? error)
+    public static bool TryDecode(ReadOnlySpan<byte> value, [NotNullWhen(true)] out IReadOnlyList<string?>? suppliers,
+        [NotNullWhen(false)] out string? error)
     {
         suppliers = null;
         if (value.Length > DhtLargeValue.MaxLength)
@@ -64,7 +68,8 @@ public static class FamilyRecord
     }
 
     /// <summary>Signs and stores the family in the DHT; returns how many nodes hold the item.</summary>
-    public static async Task<int> PublishAsync(DhtNode node, DhtSigningKey ownerKey, IReadOnlyList<string?> suppliers, CancellationToken cancellationToken)
+    public static async Task<int> PublishAsync(DhtNode node, DhtSigningKey ownerKey, IReadOnlyList<string?> suppliers,
+        CancellationToken cancellationToken)
     {
         var value = Encode(suppliers);
         if (Bencode.Encode(value).Length > Bep44.MaxValueLength)

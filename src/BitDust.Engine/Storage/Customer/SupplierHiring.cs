@@ -10,7 +10,8 @@ namespace BitDust.Engine.Storage.Customer;
 /// space first, and hires each that grants the quota (needed space / N × n/k). While fewer are found than needed it says so
 /// in <see cref="Status"/> ("found 5 of 7 suppliers") and looks again, waiting longer each time up to a minute.
 /// </summary>
-public sealed partial class SupplierHiring(Family family, Func<IReadOnlySet<string>, CancellationToken, Task<IReadOnlyList<SupplierCandidate>>> find,
+public sealed partial class SupplierHiring(Family family,
+    Func<IReadOnlySet<string>, CancellationToken, Task<IReadOnlyList<SupplierCandidate>>> find,
     long neededBytes, TimeSpan requestTimeout, ILogger? logger = null)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(2);
@@ -88,7 +89,8 @@ public sealed partial class SupplierHiring(Family family, Func<IReadOnlySet<stri
         return hired == family.Size;
     }
 
-    private async Task<bool> TryHireAsync(int position, SupplierCandidate candidate, long quota, List<string> refusals, CancellationToken cancellationToken)
+    private async Task<bool> TryHireAsync(int position, SupplierCandidate candidate, long quota, List<string> refusals,
+        CancellationToken cancellationToken)
     {
         var contact = candidate.Contact;
         if (candidate.Offer.FreeBytes < quota)
@@ -114,9 +116,11 @@ public sealed partial class SupplierHiring(Family family, Func<IReadOnlySet<stri
     }
 
     private List<int> Empty() =>
-        family.Members.Select((m, position) => (m, position)).Where(p => p.m is null or { State: SupplierState.Fired }).Select(p => p.position).ToList();
+        [.. family.Members.Select((member, position) => (member, position))
+            .Where(p => p.member is null or { State: SupplierState.Fired }).Select(p => p.position)];
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "hired supplier {Supplier} at position {Position} with a quota of {Quota} bytes")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "hired supplier {Supplier} at position {Position} with a quota of {Quota} bytes")]
     private partial void LogHired(string supplier, int position, long quota);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "hiring: {Status}")]

@@ -10,7 +10,9 @@ public enum TransferState
     /// <summary>Upload: k fragments of every block of every file are stored; the rest are still being sent.</summary>
     Durable,
 
-    /// <summary>Upload: every fragment was tried (those that failed are recorded missing). Download: every file written and verified.</summary>
+    /// <summary>
+    /// Upload: every fragment was tried (those that failed are recorded missing). Download: every file written and verified.
+    /// </summary>
     Complete,
 
     Failed,

@@ -133,7 +133,10 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
                 upload.Track(SendAsync(upload, encoded, positions, storedCount, sender, window, job, cancellationToken));
             }
             if (File.GetLastWriteTimeUtc(plan.LocalPath).Ticks != plan.LocalModified || RandomAccess.GetLength(handle) != plan.Size)
-                throw new UploadFailedException($"{plan.LocalPath} changed while it was being uploaded; upload it again once it is written");
+            {
+                throw new UploadFailedException(
+                    $"{plan.LocalPath} changed while it was being uploaded; upload it again once it is written");
+            }
         }
         upload.AllQueued();
         if (upload.BlockCount == 0)
@@ -168,10 +171,12 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
         var fresh = _catalog.BeginVersion(file.RemotePath, size, created);
         var key = DataKey.Generate();
         var wrappedKey = masterKey.WrapDataKey(key, fresh.ToBytes());
-        var job = file with { File = fresh, WrappedKey = wrappedKey, Size = size, LocalModified = modified, BlockSize = _options.BlockSize };
+        var job = file with { File = fresh, WrappedKey = wrappedKey, Size = size, LocalModified = modified,
+            BlockSize = _options.BlockSize };
         _catalog.StartUploadJobFile(job);
         var blocks = checked((int)Manifest.BlockCountFor(size, job.BlockSize));
-        return (new FileUpload(job, fresh, wrappedKey, created, new BlockEntry?[blocks], new Dictionary<long, HashSet<int>>(), hasManifest: false), key);
+        return (new FileUpload(job, fresh, wrappedKey, created, new BlockEntry?[blocks], new Dictionary<long, HashSet<int>>(),
+            hasManifest: false), key);
     }
 
     /// <summary>The upload of a started version as the catalog left it, or null when it cannot go on under today's family.</summary>
@@ -218,7 +223,8 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
             var read = 0;
             while (read < length)
             {
-                var count = await RandomAccess.ReadAsync(handle, buffer.AsMemory(read, length - read), block * blockSize + read, cancellationToken)
+                var count = await RandomAccess.ReadAsync(handle, buffer.AsMemory(read, length - read), block * blockSize + read,
+                    cancellationToken)
                     .ConfigureAwait(false);
                 if (count == 0)
                     throw new UploadFailedException($"{upload.Job.LocalPath} got shorter while it was being uploaded; upload it again");
@@ -235,7 +241,8 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
             if (!known.BlockTag.AsSpan().SequenceEqual(encoded.Entry.BlockTag))
             {
                 encoded.Dispose();
-                throw new UploadFailedException($"{upload.Job.LocalPath} changed since its upload started (block {block} differs); upload it again");
+                throw new UploadFailedException(
+                    $"{upload.Job.LocalPath} changed since its upload started (block {block} differs); upload it again");
             }
         }
         else
@@ -291,7 +298,8 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
         {
             if (!upload.HasManifest)
             {
-                var manifest = new Manifest(upload.File, upload.Job.Size, upload.Job.BlockSize, _family.Scheme, upload.Created, upload.WrappedKey,
+                var manifest = new Manifest(upload.File, upload.Job.Size, upload.Job.BlockSize, _family.Scheme, upload.Created,
+                    upload.WrappedKey,
                     [.. upload.Entries.Select(e => e!)]);
                 _catalog.SetManifest(upload.File, manifest.Sign(storage.Keys.IdentityKey), VersionState.Durable);
             }

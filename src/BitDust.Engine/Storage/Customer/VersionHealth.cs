@@ -10,7 +10,9 @@ public sealed record BlockHealth(long Index, int Healthy, int Total, int Needed)
 public sealed record VersionHealth(CatalogVersion Version, IReadOnlyList<BlockHealth> Blocks, bool LostFragments)
 {
     /// <summary>The version's state, or "degraded" for a readable version that lost fragments (as <c>file list</c> says).</summary>
-    public string State => Version.State != VersionState.Uploading && LostFragments ? "degraded" : Version.State.ToString().ToLowerInvariant();
+    public string State => Version.State != VersionState.Uploading && LostFragments
+        ? "degraded"
+        : Version.State.ToString().ToLowerInvariant();
 
     /// <summary>Blocks with fewer than n fragments stored: the rebuild's work.</summary>
     public IReadOnlyList<long> BelowFullRedundancy => [.. Blocks.Where(b => b.Healthy < b.Total).Select(b => b.Index)];

@@ -1,6 +1,9 @@
 namespace BitDust.Engine.Storage.Customer;
 
-/// <summary>How far a file version has got into the network. Stored by name in the catalog: never rename or renumber (catalog backups carry the number).</summary>
+/// <summary>
+/// How far a file version has got into the network. Stored by name in the catalog: never rename or renumber (catalog
+/// backups carry the number).
+/// </summary>
 public enum VersionState
 {
     /// <summary>Fragments are being sent; some block has fewer than k of them stored.</summary>

@@ -24,7 +24,8 @@ public sealed class CatalogBackupTests
 
         // One supplier kept the older backup; another holds a newer-looking one that someone else signed.
         await harness.Family.ClientAt(1)!.PutMetaAsync(CatalogBackup.MetaName, stale, CancellationToken.None).WaitAsync(StepTimeout);
-        await harness.Family.ClientAt(2)!.PutMetaAsync(CatalogBackup.MetaName, Forged(harness), CancellationToken.None).WaitAsync(StepTimeout);
+        await harness.Family.ClientAt(2)!.PutMetaAsync(CatalogBackup.MetaName, Forged(harness),
+            CancellationToken.None).WaitAsync(StepTimeout);
         await harness.MoveToEmptyHomeAsync();
         Assert.True(harness.Catalog.IsEmpty);
 
@@ -68,7 +69,8 @@ public sealed class CatalogBackupTests
         using var stranger = IdentityKey.Generate();
         using var key = DataKey.Generate();
         var file = new FileVersion(CatalogBackup.FileIdFor(harness.Keys.MasterKey), 99);
-        return new Manifest(file, 0, BlockSize, harness.Family.Scheme, DateTimeOffset.UtcNow, harness.Keys.MasterKey.WrapDataKey(key, file.ToBytes()), [])
+        return new Manifest(file, 0, BlockSize, harness.Family.Scheme, DateTimeOffset.UtcNow,
+            harness.Keys.MasterKey.WrapDataKey(key, file.ToBytes()), [])
             .Sign(stranger);
     }
 }

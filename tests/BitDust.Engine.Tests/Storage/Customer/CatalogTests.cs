@@ -38,7 +38,8 @@ public sealed class CatalogTests : IDisposable
         using var reopened = Catalog.Open(DatabasePath);
         Assert.False(reopened.IsEmpty);
         Assert.Equal(
-            [new FileSummary("docs/a.txt", 120, 2, created.AddMinutes(1), "degraded"), new FileSummary("docs/b.txt", 5, 1, created, "uploading")],
+            [new FileSummary("docs/a.txt", 120, 2, created.AddMinutes(1), "degraded"),
+                new FileSummary("docs/b.txt", 5, 1, created, "uploading")],
             reopened.ListFiles());
         Assert.Equal(["docs/a.txt", "docs/b.txt"], reopened.FilesUnder("docs").Select(f => f.RemotePath));
         Assert.Empty(reopened.FilesUnder("doc"));
@@ -86,7 +87,8 @@ public sealed class CatalogTests : IDisposable
     {
         using var key = IdentityKey.Generate();
         var hired = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
-        var member = new FamilyMember(3, "http://id.example.org:8084/bob.xml", new PeerContact("http://id.example.org:8084/bob.xml", key.PublicKey,
+        var member = new FamilyMember(3, "http://id.example.org:8084/bob.xml",
+            new PeerContact("http://id.example.org:8084/bob.xml", key.PublicKey,
             new IPEndPoint(IPAddress.Loopback, 7771)), SupplierState.Connected, 1000, hired, hired, hired, AuditPassed: true);
         var named = new FamilyMember(0, "carol", new PeerContact("carol", key.PublicKey, new DnsEndPoint("carol.example.org", 7000)),
             SupplierState.Hired, 1000, hired);
@@ -147,7 +149,8 @@ public sealed class CatalogTests : IDisposable
 
         Assert.True(FamilyRecord.TryDecode(encoded, out var decoded, out var error), error);
         Assert.Equal(family, decoded);
-        foreach (var bad in new[] { "", "bitdust-family 1 7\na", "bitdust-family 1 5\na\nb\nc\nd\ne", "bitdust-family 2 2\na\nb", "bitdust-family 1 2\na b\nc" })
+        foreach (var bad in new[] { "", "bitdust-family 1 7\na", "bitdust-family 1 5\na\nb\nc\nd\ne", "bitdust-family 2 2\na\nb",
+            "bitdust-family 1 2\na b\nc" })
             Assert.False(FamilyRecord.TryDecode(System.Text.Encoding.UTF8.GetBytes(bad), out _, out _), bad);
         Assert.Throws<ArgumentException>(() => FamilyRecord.Encode(["a", "b", "c"]));
     }

@@ -34,7 +34,8 @@ public sealed class CustomerApiTests : IAsyncLifetime
         var transport = new TcpConnectionsService(config, owner, resolver, NullLoggerFactory.Instance);
         _services = new ServiceRegistry(
         [
-            dht, transport, new IdentityPropagateService(config, owner, identities, transport, dht, NullLogger<IdentityPropagateService>.Instance),
+            dht, transport,
+                new IdentityPropagateService(config, owner, identities, transport, dht, NullLogger<IdentityPropagateService>.Instance),
             new CustomerService(home, config, owner, transport, dht, resolver, NullLoggerFactory.Instance),
         ], config, NullLogger.Instance);
         var context = new NodeApiContext(home, config, _services, owner, resolver, DateTimeOffset.UtcNow, () => { });
@@ -60,7 +61,8 @@ public sealed class CustomerApiTests : IAsyncLifetime
             Assert.Contains("services/customer/enabled true", errors, StringComparison.Ordinal);
         }
         var (uploadStatus, uploadErrors) = await PostAsync("/file/upload/start/v1", """{"local_path": "/tmp/a"}""");
-        Assert.Equal((HttpStatusCode.Conflict, true), (uploadStatus, uploadErrors.Contains("services/customer/enabled true", StringComparison.Ordinal)));
+        Assert.Equal((HttpStatusCode.Conflict, true),
+            (uploadStatus, uploadErrors.Contains("services/customer/enabled true", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -82,11 +84,13 @@ public sealed class CustomerApiTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.BadRequest, status);
             Assert.Contains(reason, errors, StringComparison.Ordinal);
         }
-        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/file/info/v1?remote_path=a//b"))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest,
+            (await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/file/info/v1?remote_path=a//b"))).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/file/download/v1"))).Status);
 
         var garbage = Gen.OneOf(ArbMap.Default.GeneratorFor<string>(),
-            ArbMap.Default.GeneratorFor<string>().Select(s => $$"""{"local_path": {{System.Text.Json.JsonSerializer.Serialize(s)}}, "remote_path": 7}"""));
+            ArbMap.Default.GeneratorFor<string>()
+                .Select(s => $$"""{"local_path": {{System.Text.Json.JsonSerializer.Serialize(s)}}, "remote_path": 7}"""));
         Prop.ForAll(garbage.ToArbitrary(), body =>
         {
             var (status, errors) = PostAsync("/file/upload/start/v1", body ?? "").GetAwaiter().GetResult();

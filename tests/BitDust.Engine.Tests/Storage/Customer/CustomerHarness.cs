@@ -61,7 +61,8 @@ internal sealed class CustomerHarness : IAsyncDisposable
         BlockSize = BlockSize, BackupDelay = TimeSpan.FromMilliseconds(50), RequestTimeout = TimeSpan.FromSeconds(20),
     };
 
-    /// <summary><paramref name="suppliers"/> running suppliers; the customer is started with a family of <paramref name="familySize"/>.</summary>
+    /// <summary><paramref name="suppliers"/> running suppliers; the customer is started with a family of <paramref
+    /// name="familySize"/>.</summary>
     public static async Task<CustomerHarness> StartAsync(int suppliers = 7, int familySize = 7)
     {
         var customer = TestNode.Create("alice", TransportOptions.Default with { DialAttempts = 1 });
@@ -93,7 +94,8 @@ internal sealed class CustomerHarness : IAsyncDisposable
 
     /// <summary>Hires the running suppliers, in order, as the directory would offer them.</summary>
     public SupplierHiring Hiring() => new(Family, (exclude, _) => Task.FromResult<IReadOnlyList<SupplierCandidate>>(
-        Suppliers.Where(s => s.IsRunning && !exclude.Contains(s.Node.Name)).Select(s => s.Candidate()).ToList()), Needed, Options.RequestTimeout);
+        Suppliers.Where(s => s.IsRunning && !exclude.Contains(s.Node.Name)).Select(s => s.Candidate()).ToList()), Needed,
+            Options.RequestTimeout);
 
     public async Task HireAsync() => Assert.True(await Hiring().TryFillAsync(CancellationToken.None).WaitAsync(StepTimeout));
 

@@ -42,6 +42,7 @@ public sealed class FamilyTests
 
         Assert.True(await FamilyRecord.PublishAsync(writer, owner, large, CancellationToken.None).WaitAsync(StepTimeout) > 0);
         Assert.Equal(large, await FamilyRecord.ReadAsync(reader, owner.PublicKey, CancellationToken.None).WaitAsync(StepTimeout));
-        Assert.Null(await FamilyRecord.ReadAsync(reader, DhtSigningKey.Generate().PublicKey, CancellationToken.None).WaitAsync(StepTimeout));
+        Assert.Null(await FamilyRecord.ReadAsync(reader, DhtSigningKey.Generate().PublicKey,
+            CancellationToken.None).WaitAsync(StepTimeout));
     }
 }

@@ -61,7 +61,8 @@ public sealed class RemotePathTests
         {
             var error = RemotePath.Validate(path);
             var segments = (path ?? "").Split('/');
-            var bad = string.IsNullOrEmpty(path) || path[0] == '/' || segments.Any(p => p is "" or "." or "..") || path.Any(char.IsControl) ||
+            var bad = string.IsNullOrEmpty(path) || path[0] == '/' || segments.Any(p => p is "" or "." or "..") ||
+                path.Any(char.IsControl) ||
                 !IsWellFormed(path) || System.Text.Encoding.UTF8.GetByteCount(path) > RemotePath.MaxBytes;
             return bad ? !string.IsNullOrWhiteSpace(error) : error is null;
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));

@@ -48,9 +48,11 @@ public sealed class TransferTests
 
         Assert.True(download.State == TransferState.Complete, download.Error);
         Assert.Equal((3, 3), (upload.FilesTotal, download.FilesDone));
-        Assert.Equal(["backup/tree/a.txt", "backup/tree/sub/b.bin", "backup/tree/sub/deeper/empty"], harness.Catalog.ListFiles().Select(f => f.RemotePath));
+        Assert.Equal(["backup/tree/a.txt", "backup/tree/sub/b.bin", "backup/tree/sub/deeper/empty"],
+            harness.Catalog.ListFiles().Select(f => f.RemotePath));
         foreach (var (name, content) in files)
-            Assert.Equal(content, await File.ReadAllBytesAsync(harness.OutputPath(Path.Combine("restored", name["tree/".Length..]))).WaitAsync(StepTimeout));
+            Assert.Equal(content,
+                await File.ReadAllBytesAsync(harness.OutputPath(Path.Combine("restored", name["tree/".Length..]))).WaitAsync(StepTimeout));
     }
 
     [Fact]
@@ -127,10 +129,13 @@ public sealed class TransferTests
         await harness.HireAsync();
         var local = harness.LocalFile("a", [1]);
 
-        Assert.Contains("absolute", Assert.Throws<ArgumentException>(() => harness.Storage.StartUpload("relative/a", null)).Message, StringComparison.Ordinal);
-        Assert.Contains("does not exist", Assert.Throws<ArgumentException>(() => harness.Storage.StartUpload(local + ".nope", null)).Message,
+        Assert.Contains("absolute", Assert.Throws<ArgumentException>(() => harness.Storage.StartUpload("relative/a", null)).Message,
             StringComparison.Ordinal);
-        Assert.Contains("\"..\" part", Assert.Throws<ArgumentException>(() => harness.Storage.StartUpload(local, "../a")).Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist",
+            Assert.Throws<ArgumentException>(() => harness.Storage.StartUpload(local + ".nope", null)).Message,
+            StringComparison.Ordinal);
+        Assert.Contains("\"..\" part", Assert.Throws<ArgumentException>(() => harness.Storage.StartUpload(local, "../a")).Message,
+            StringComparison.Ordinal);
         Assert.Throws<RemoteFileNotFoundException>(() => harness.Storage.StartDownload("nothing/here", harness.OutputPath("x")));
     }
 }
