@@ -79,6 +79,7 @@ internal static partial class NodeRunner
             NetworkEndpoints.Map(routes, context);
             IdentityEndpoints.Map(routes, context);
             DhtEndpoints.Map(routes, context);
+            SupplierSpaceEndpoints.Map(routes, context);
         });
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(context.Home.ApiPortFile, api.Port.ToString(CultureInfo.InvariantCulture), cancellationToken)
