@@ -70,17 +70,17 @@ internal static class SpaceMessages
 
     private static bool TryReadPair(ReadOnlySpan<byte> source, string what, out long first, out long second, [NotNullWhen(false)] out string? error)
     {
-        second = 0;
+        (first, second) = (0, 0);
         var reader = new FormatReader(source);
         if (!TryBegin(ref reader, what, out error))
-        {
-            first = 0;
             return false;
-        }
-        if (!reader.TryReadInt64(out first) || !reader.TryReadInt64(out second))
+        if (!reader.TryReadInt64(out var a) || !reader.TryReadInt64(out var b))
             return Truncated(what, out error);
-        if (first is < 0 or > MaxQuota || second is < 0 or > MaxQuota)
-            return Fail($"{what}: sizes {first} and {second} are outside 0..{MaxQuota}", out error);
-        return TryEnd(reader, what, out error);
+        if (a is < 0 or > MaxQuota || b is < 0 or > MaxQuota)
+            return Fail($"{what}: sizes {a} and {b} are outside 0..{MaxQuota}", out error);
+        if (!TryEnd(reader, what, out error))
+            return false;
+        (first, second) = (a, b);
+        return true;
     }
 }

@@ -41,7 +41,7 @@ public static class SupplierHandlers
             {
                 Check(FragmentMessages.TryReadKey(body.Span, out var key, out var error), error);
                 var bytes = await store.GetAsync(who, key, cancellationToken).ConfigureAwait(false);
-                return FragmentMessages.EncodeMaybe(bytes, bytes is not null);
+                return FragmentMessages.EncodeMaybe(bytes);
             }))
             .MapRequest(StorageWire.FragmentList, Answer(StorageWire.FragmentList, (who, body, _) =>
             {
@@ -69,7 +69,7 @@ public static class SupplierHandlers
             {
                 Check(MetaMessages.TryReadGet(body.Span, out var name, out var error), error);
                 var value = store.GetMeta(who, name!);
-                return Done(FragmentMessages.EncodeMaybe(value, value is not null));
+                return Done(FragmentMessages.EncodeMaybe(value));
             }))
             .MapRequest(StorageWire.Ping, Answer(StorageWire.Ping, (_, body, _) =>
             {

@@ -41,8 +41,8 @@ public sealed class StorageMessageTests
         yield return SpaceMessages.EncodeGrant(new SpaceGrant(4096, 100));
         yield return FragmentMessages.EncodePut(key, Fragment(key, 100));
         yield return FragmentMessages.EncodeKey(key);
-        yield return FragmentMessages.EncodeMaybe(new byte[70], found: true);
-        yield return FragmentMessages.EncodeMaybe([], found: false);
+        yield return FragmentMessages.EncodeMaybe(new byte[70]);
+        yield return FragmentMessages.EncodeMaybe(null);
         yield return FragmentMessages.EncodeListQuery(new FragmentListQuery(file, key));
         yield return FragmentMessages.EncodeListQuery(new FragmentListQuery(null, null));
         yield return FragmentMessages.EncodePage(new FragmentPage([new StoredFragment(key, 164, new byte[32])], More: true));
