@@ -115,7 +115,8 @@ public sealed partial class FragmentStore
             ThrowIfDisposed();
             if (!_customers.TryGetValue(who.KeyFingerprint, out var customer))
                 return new FragmentPage([], More: false);
-            var (low, high) = query.File is { } file ? KeyRange(file) : ([], null);
+            // Without a file, every key: the empty blob sorts before all, and no upper bound.
+            var (low, high) = query.File is { } file ? KeyRange(file) : ([], (byte[]?)null);
             using var command = Command("""
                 SELECT key, length, sha256 FROM fragments
                 WHERE customer = $c AND key > $after AND key >= $low AND ($high IS NULL OR key <= $high)

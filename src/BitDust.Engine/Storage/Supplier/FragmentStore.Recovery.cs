@@ -13,7 +13,7 @@ public sealed partial class FragmentStore
     {
         var root = FragmentsRoot;
         var temporary = 0;
-        foreach (var file in Directory.EnumerateFiles(root, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories))
+        foreach (var file in Directory.GetFiles(root, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories))
         {
             File.Delete(file);
             temporary++;
@@ -49,9 +49,9 @@ public sealed partial class FragmentStore
                 customers.Add(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture));
         }
         var orphans = 0;
-        foreach (var folder in Directory.EnumerateDirectories(root))
+        foreach (var folder in Directory.GetDirectories(root))
         {
-            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
             {
                 if (!kept.Contains(file))
                 {
@@ -62,7 +62,7 @@ public sealed partial class FragmentStore
             if (!customers.Contains(Path.GetFileName(folder)))
                 Directory.Delete(folder, recursive: true);
         }
-        foreach (var file in Directory.EnumerateFiles(root))
+        foreach (var file in Directory.GetFiles(root))
         {
             File.Delete(file);
             orphans++;
