@@ -37,8 +37,9 @@ public sealed class IdentityServerService(NodeHome home, NodeConfig config, Enta
         if (dht.Node is { } node)
         {
             _stop = new CancellationTokenSource();
-            _announcing = DhtAnnouncer.KeepAnnouncedAsync(node, Network.Dht.DhtInfoHash.IdentityServers(Network.Dht.DhtInfoHash.DefaultNetwork),
-                _server.WebPort, "identity server", TimeSpan.FromMinutes(30), loggerFactory.CreateLogger<IdentityServerService>(), _stop.Token);
+            var infoHash = Network.Dht.DhtInfoHash.IdentityServers(Network.Dht.DhtInfoHash.DefaultNetwork);
+            _announcing = DhtAnnouncer.KeepAnnouncedAsync(node, infoHash, _server.WebPort, "identity server", TimeSpan.FromMinutes(30),
+                loggerFactory.CreateLogger<IdentityServerService>(), _stop.Token);
         }
     }
 

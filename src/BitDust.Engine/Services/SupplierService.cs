@@ -32,8 +32,9 @@ public sealed partial class SupplierService(NodeHome home, NodeConfig config, Tc
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var port = transport.Port ?? throw new InvalidOperationException("tcp-connections is not listening");
-        _store = await FragmentStore.OpenAsync(Path.Combine(home.DataFolder, "supplier"), () => config.GetSize("services/supplier/donated-space"),
-            cancellationToken).ConfigureAwait(false);
+        var folder = Path.Combine(home.DataFolder, "supplier");
+        _store = await FragmentStore.OpenAsync(folder, () => config.GetSize("services/supplier/donated-space"), cancellationToken)
+            .ConfigureAwait(false);
         if (_store.Recovery is { } recovery && recovery != new StoreRecovery(0, 0, 0))
             LogRecovered(_store.Folder, recovery.TempFilesDeleted, recovery.MissingFragmentsDropped, recovery.OrphanFilesDeleted);
         SupplierHandlers.Map(transport.Handlers, _store);
@@ -58,7 +59,7 @@ public sealed partial class SupplierService(NodeHome home, NodeConfig config, Tc
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "supplier store {Folder} recovered from an unclean stop: {Temporary} temporary files deleted, {Missing} fragments whose file " +
-                  "was gone forgotten, {Orphans} unindexed files deleted")]
+        Message = "supplier store {Folder} recovered from an unclean stop: {Temporary} temporary files deleted, " +
+                  "{Missing} fragments whose file was gone forgotten, {Orphans} unindexed files deleted")]
     private partial void LogRecovered(string folder, int temporary, int missing, int orphans);
 }

@@ -89,7 +89,8 @@ internal static class FragmentMessages
         return body;
     }
 
-    public static bool TryReadMaybe(ReadOnlySpan<byte> source, int maxLength, string what, out byte[]? value, [NotNullWhen(false)] out string? error)
+    public static bool TryReadMaybe(
+        ReadOnlySpan<byte> source, int maxLength, string what, out byte[]? value, [NotNullWhen(false)] out string? error)
     {
         value = null;
         var reader = new FormatReader(source);
@@ -164,7 +165,8 @@ internal static class FragmentMessages
         return writer.ToArray();
     }
 
-    public static bool TryReadPage(ReadOnlySpan<byte> source, [NotNullWhen(true)] out FragmentPage? page, [NotNullWhen(false)] out string? error)
+    public static bool TryReadPage(
+        ReadOnlySpan<byte> source, [NotNullWhen(true)] out FragmentPage? page, [NotNullWhen(false)] out string? error)
     {
         page = null;
         var reader = new FormatReader(source);
@@ -240,7 +242,8 @@ internal static class FragmentMessages
         return writer.ToArray();
     }
 
-    public static bool TryReadAudit(ReadOnlySpan<byte> source, [NotNullWhen(true)] out FragmentAudit? audit, [NotNullWhen(false)] out string? error)
+    public static bool TryReadAudit(
+        ReadOnlySpan<byte> source, [NotNullWhen(true)] out FragmentAudit? audit, [NotNullWhen(false)] out string? error)
     {
         audit = null;
         var reader = new FormatReader(source);

@@ -19,7 +19,8 @@ internal static class SpaceMessages
         return writer.ToArray();
     }
 
-    public static bool TryReadOffer(ReadOnlySpan<byte> source, [NotNullWhen(true)] out SpaceOffer? offer, [NotNullWhen(false)] out string? error)
+    public static bool TryReadOffer(
+        ReadOnlySpan<byte> source, [NotNullWhen(true)] out SpaceOffer? offer, [NotNullWhen(false)] out string? error)
     {
         offer = null;
         if (!TryReadPair(source, "space offer", out var donated, out var free, out error))
@@ -59,7 +60,8 @@ internal static class SpaceMessages
         return writer.ToArray();
     }
 
-    public static bool TryReadGrant(ReadOnlySpan<byte> source, [NotNullWhen(true)] out SpaceGrant? grant, [NotNullWhen(false)] out string? error)
+    public static bool TryReadGrant(
+        ReadOnlySpan<byte> source, [NotNullWhen(true)] out SpaceGrant? grant, [NotNullWhen(false)] out string? error)
     {
         grant = null;
         if (!TryReadPair(source, "space grant", out var quota, out var used, out error))
@@ -68,7 +70,8 @@ internal static class SpaceMessages
         return true;
     }
 
-    private static bool TryReadPair(ReadOnlySpan<byte> source, string what, out long first, out long second, [NotNullWhen(false)] out string? error)
+    private static bool TryReadPair(
+        ReadOnlySpan<byte> source, string what, out long first, out long second, [NotNullWhen(false)] out string? error)
     {
         (first, second) = (0, 0);
         var reader = new FormatReader(source);

@@ -28,7 +28,8 @@ public sealed partial class FragmentStore
             {
                 var path = Path.GetFullPath(Path.Combine(root, reader.GetString(2)));
                 var file = new FileInfo(path);
-                if (path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && file.Exists && file.Length == reader.GetInt64(3))
+                var inside = path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+                if (inside && file.Exists && file.Length == reader.GetInt64(3))
                     kept.Add(path);
                 else
                     missing.Add((reader.GetInt64(0), (byte[])reader[1]));

@@ -85,8 +85,8 @@ public sealed class StorageMessageTests
     {
         var pairs = ValidBodies().Zip(new[]
         {
-            "empty", "offer", "space request", "grant", "fragment put", "fragment key", "maybe", "maybe", "list query", "list query", "page",
-            "file", "count", "audit", "hash", "meta put", "meta get",
+            "empty", "offer", "space request", "grant", "fragment put", "fragment key", "maybe", "maybe", "list query", "list query",
+            "page", "file", "count", "audit", "hash", "meta put", "meta get",
         });
         var parsers = AllParsers().ToDictionary(p => p.Name, p => p.Parse);
         foreach (var (body, name) in pairs)

@@ -50,7 +50,8 @@ public sealed class SupplierClientTests
     public async Task A_supplier_that_answers_a_put_with_the_hash_of_other_bytes_is_refused()
     {
         await using var harness = await StartAsync(1 << 20, "alice");
-        harness.SupplierNode.Handlers.MapRequest(StorageWire.FragmentPut, (_, _) => ValueTask.FromResult(FragmentMessages.EncodeHash(new byte[32])));
+        var wrongHash = FragmentMessages.EncodeHash(new byte[32]);
+        harness.SupplierNode.Handlers.MapRequest(StorageWire.FragmentPut, (_, _) => ValueTask.FromResult(wrongHash));
         var key = Key(FileVersion.NewFile());
 
         var refused = await Assert.ThrowsAsync<SupplierRefusedException>(() =>

@@ -118,7 +118,8 @@ public sealed class FragmentStoreTests : IDisposable
         Assert.Empty(store.List(namesake, default).Fragments);
         Assert.Null(store.GetMeta(namesake, "catalog"));
         Assert.Equal(0, store.Delete(namesake, key.File));
-        await Assert.ThrowsAsync<StoreRefusedException>(() => store.AuditAsync(namesake, key, new byte[16], CancellationToken.None)).WaitAsync(StepTimeout);
+        await Assert.ThrowsAsync<StoreRefusedException>(() => store.AuditAsync(namesake, key, new byte[16], CancellationToken.None))
+            .WaitAsync(StepTimeout);
         store.Release(namesake);
         Assert.NotNull(await store.GetAsync(Alice, key, CancellationToken.None).WaitAsync(StepTimeout));
     }
@@ -190,7 +191,8 @@ public sealed class FragmentStoreTests : IDisposable
         await store.PutAsync(Alice, again, Fragment(again, 60_000), CancellationToken.None).WaitAsync(StepTimeout);
     }
 
-    private Task<FragmentStore> OpenAsync() => FragmentStore.OpenAsync(_folder, () => Donated, CancellationToken.None).WaitAsync(StepTimeout);
+    private Task<FragmentStore> OpenAsync() => FragmentStore.OpenAsync(_folder, () => Donated, CancellationToken.None)
+        .WaitAsync(StepTimeout);
 
     private string FileOf(FragmentKey key) =>
         Directory.GetFiles(FragmentsFolder, Convert.ToHexStringLower(key.ToBytes()) + ".*", SearchOption.AllDirectories).Single();

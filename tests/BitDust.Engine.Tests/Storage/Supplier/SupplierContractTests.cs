@@ -54,7 +54,8 @@ public sealed class SupplierContractTests
         // The donated space shrinks below what is granted: nothing more is granted, and the offer says so.
         harness.Donated = 50 * KiB;
         Assert.Equal(new SpaceOffer(50 * KiB, 0), await alice.GetOfferAsync(CancellationToken.None).WaitAsync(StepTimeout));
-        await Assert.ThrowsAsync<SupplierRefusedException>(() => alice.RequestSpaceAsync(11 * KiB, CancellationToken.None)).WaitAsync(StepTimeout);
+        await Assert.ThrowsAsync<SupplierRefusedException>(() => alice.RequestSpaceAsync(11 * KiB, CancellationToken.None))
+            .WaitAsync(StepTimeout);
         Assert.Equal(new DonatedSpaceExpectation(50 * KiB, 100 * KiB, 2), Expect(harness));
     }
 
@@ -106,7 +107,8 @@ public sealed class SupplierContractTests
         var wrongKey = await Assert.ThrowsAsync<SupplierRefusedException>(() =>
             alice.PutFragmentAsync(Key(file, 3, 2), fragment, CancellationToken.None)).WaitAsync(StepTimeout);
         var cut = await Assert.ThrowsAsync<SupplierRefusedException>(() =>
-            alice.PutFragmentAsync(Key(file, 3, 1), fragment.AsMemory(0, fragment.Length - 1), CancellationToken.None)).WaitAsync(StepTimeout);
+            alice.PutFragmentAsync(Key(file, 3, 1), fragment.AsMemory(0, fragment.Length - 1), CancellationToken.None))
+                .WaitAsync(StepTimeout);
         var garbage = await Assert.ThrowsAsync<SupplierRefusedException>(() =>
             alice.PutFragmentAsync(Key(file, 3, 1), new byte[200], CancellationToken.None)).WaitAsync(StepTimeout);
 
@@ -124,7 +126,8 @@ public sealed class SupplierContractTests
         await alice.RequestSpaceAsync(50 * KiB, CancellationToken.None).WaitAsync(StepTimeout);
         var file = FileVersion.NewFile();
         for (var position = 0; position < 3; position++)
-            await alice.PutFragmentAsync(Key(file, 0, position), Fragment(Key(file, 0, position)), CancellationToken.None).WaitAsync(StepTimeout);
+            await alice.PutFragmentAsync(Key(file, 0, position), Fragment(Key(file, 0, position)), CancellationToken.None)
+                .WaitAsync(StepTimeout);
         await alice.PutMetaAsync("catalog", new byte[100], CancellationToken.None).WaitAsync(StepTimeout);
 
         await alice.ReleaseSpaceAsync(CancellationToken.None).WaitAsync(StepTimeout);

@@ -66,20 +66,22 @@ public sealed class SupplierServiceTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("OK", donated.GetProperty("status").GetString());
         var space = donated.GetProperty("result");
-        Assert.Equal((1L << 20, 300_000L, 1000L, (1L << 20) - 300_000, 1),
-            (space.GetProperty("donated_bytes").GetInt64(), space.GetProperty("granted_bytes").GetInt64(), space.GetProperty("used_bytes").GetInt64(),
-             space.GetProperty("free_bytes").GetInt64(), space.GetProperty("customers").GetInt32()));
+        Assert.Equal((1L << 20, 300_000L, 1000L, (1L << 20) - 300_000, 1L),
+            (Number(space, "donated_bytes"), Number(space, "granted_bytes"), Number(space, "used_bytes"), Number(space, "free_bytes"),
+             Number(space, "customers")));
         var (_, customers) = await GetAsync(api, "/customer/list/v1");
         var listed = Assert.Single(customers.GetProperty("result").EnumerateArray());
-        Assert.Equal(("alice", alice.Key.PublicKey.Fingerprint, 300_000L, 1000L, 1),
-            (listed.GetProperty("customer").GetString(), listed.GetProperty("key_fingerprint").GetString(), listed.GetProperty("quota_bytes").GetInt64(),
-             listed.GetProperty("used_bytes").GetInt64(), listed.GetProperty("fragments").GetInt32()));
+        Assert.Equal("alice", listed.GetProperty("customer").GetString());
+        Assert.Equal(alice.Key.PublicKey.Fingerprint, listed.GetProperty("key_fingerprint").GetString());
+        Assert.Equal((300_000L, 1000L, 1L), (Number(listed, "quota_bytes"), Number(listed, "used_bytes"), Number(listed, "fragments")));
 
         await services.StopAsync(CancellationToken.None).WaitAsync(StepTimeout);
         var (stoppedStatus, stopped) = await GetAsync(api, "/space/donated/v1");
         Assert.Equal(HttpStatusCode.Conflict, stoppedStatus);
         Assert.Contains("services/supplier/enabled", stopped.GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
     }
+
+    private static long Number(JsonElement element, string name) => element.GetProperty(name).GetInt64();
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(RestApi api, string path)
     {
