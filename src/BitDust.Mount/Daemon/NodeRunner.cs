@@ -79,6 +79,7 @@ internal static partial class NodeRunner
             NetworkEndpoints.Map(routes, context);
             IdentityEndpoints.Map(routes, context);
             DhtEndpoints.Map(routes, context);
+            SupplierSpaceEndpoints.Map(routes, context);
             FileEndpoints.Map(routes, context);
             CustomerSpaceEndpoints.Map(routes, context);
             TransferEndpoints.Map(routes, context);

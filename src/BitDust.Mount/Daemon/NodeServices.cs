@@ -23,6 +23,7 @@ internal sealed class NodeServices : IDisposable
             new IdentityServerService(home, config, dht, loggerFactory),
             transport,
             new IdentityPropagateService(config, Owner, client, transport, dht, loggerFactory.CreateLogger<IdentityPropagateService>()),
+            new SupplierService(home, config, transport, dht, loggerFactory.CreateLogger<SupplierService>()),
             new CustomerService(home, config, Owner, transport, dht, Resolver, loggerFactory),
         ];
     }

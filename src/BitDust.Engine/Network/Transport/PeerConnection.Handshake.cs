@@ -99,7 +99,8 @@ public sealed partial class PeerConnection
     }
 
     /// <summary>TCP to <paramref name="endPoint"/> and TLS 1.3 with our certificate; the peer's key is the caller's to check.</summary>
-    private static async Task<SslStream> DialTlsAsync(EndPoint endPoint, TransportCredentials credentials, CancellationToken cancellationToken)
+    private static async Task<SslStream> DialTlsAsync(
+        EndPoint endPoint, TransportCredentials credentials, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -128,7 +129,8 @@ public sealed partial class PeerConnection
     private static async ValueTask<(FrameReader Reader, Frame Ack)> SayHelloAsync(
         SslStream ssl, string peer, EndPoint endPoint, TransportCredentials credentials, CancellationToken cancellationToken)
     {
-        await FrameWriter.WriteAsync(ssl, FrameType.Hello, 0, default, credentials.EncodedIdentity, cancellationToken).ConfigureAwait(false);
+        await FrameWriter.WriteAsync(ssl, FrameType.Hello, 0, default, credentials.EncodedIdentity, cancellationToken)
+            .ConfigureAwait(false);
         var reader = new FrameReader(PipeReader.Create(ssl, PipeOptions));
         Frame? ack;
         try

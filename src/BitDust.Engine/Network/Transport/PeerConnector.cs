@@ -88,7 +88,9 @@ public sealed class PeerConnector : IAsyncDisposable
         }
     }
 
-    /// <summary>Who answers at <paramref name="endPoint"/>, as <see cref="PeerConnection.IdentifyAsync"/> with this node's credentials.</summary>
+    /// <summary>
+    /// Who answers at <paramref name="endPoint"/>, as <see cref="PeerConnection.IdentifyAsync"/> with this node's credentials.
+    /// </summary>
     public Task<(string Identity, IdentityPublicKey Key)> IdentifyAsync(EndPoint endPoint, CancellationToken cancellationToken) =>
         PeerConnection.IdentifyAsync(endPoint, _credentials, _options, cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using BitDust.Engine.Pipeline;
 using static BitDust.Engine.Pipeline.ParseFailure;
@@ -27,14 +28,18 @@ internal static class FragmentMessages
     private const byte ListHasFile = 1;
     private const byte ListHasAfter = 2;
     private const int ListEntrySize = FragmentKey.Size + 4 + HashLength;
+    private const int PutPrefix = 1 + FragmentKey.Size + 4;
+    private const int MaybePrefix = 1 + 1 + 4;
 
     public static byte[] EncodePut(FragmentKey key, ReadOnlySpan<byte> fragment)
     {
-        var writer = Begin(1 + FragmentKey.Size + 4 + fragment.Length);
-        WriteKey(writer, key);
-        writer.WriteInt32(fragment.Length);
-        writer.WriteBytes(fragment);
-        return writer.ToArray();
+        // Written in place rather than through a FormatWriter: a fragment is megabytes, and one copy of it is enough.
+        var body = new byte[PutPrefix + fragment.Length];
+        body[0] = StorageWire.Version;
+        key.WriteTo(body.AsSpan(1));
+        BinaryPrimitives.WriteInt32BigEndian(body.AsSpan(1 + FragmentKey.Size), fragment.Length);
+        fragment.CopyTo(body.AsSpan(PutPrefix));
+        return body;
     }
 
     /// <summary>Splits a put; the fragment is a slice of <paramref name="source"/>, not a copy.</summary>
@@ -72,17 +77,20 @@ internal static class FragmentMessages
                TryEnd(reader, "fragment key", out error);
     }
 
-    /// <summary>An answer that may hold bytes: a get of a fragment or of a meta blob. Null is "not held".</summary>
-    public static byte[] EncodeMaybe(ReadOnlySpan<byte> value, bool found)
+    /// <summary>An answer that may hold bytes: a get of a fragment or of a meta blob; null is "not held".</summary>
+    public static byte[] EncodeMaybe(byte[]? value)
     {
-        var writer = Begin(1 + 1 + 4 + value.Length);
-        writer.WriteByte(found ? (byte)1 : (byte)0);
-        writer.WriteInt32(found ? value.Length : 0);
-        writer.WriteBytes(found ? value : default);
-        return writer.ToArray();
+        var length = value?.Length ?? 0;
+        var body = new byte[MaybePrefix + length];
+        body[0] = StorageWire.Version;
+        body[1] = value is null ? (byte)0 : (byte)1;
+        BinaryPrimitives.WriteInt32BigEndian(body.AsSpan(2), length);
+        value?.CopyTo(body.AsSpan(MaybePrefix));
+        return body;
     }
 
-    public static bool TryReadMaybe(ReadOnlySpan<byte> source, int maxLength, string what, out byte[]? value, [NotNullWhen(false)] out string? error)
+    public static bool TryReadMaybe(
+        ReadOnlySpan<byte> source, int maxLength, string what, out byte[]? value, [NotNullWhen(false)] out string? error)
     {
         value = null;
         var reader = new FormatReader(source);
@@ -157,7 +165,8 @@ internal static class FragmentMessages
         return writer.ToArray();
     }
 
-    public static bool TryReadPage(ReadOnlySpan<byte> source, [NotNullWhen(true)] out FragmentPage? page, [NotNullWhen(false)] out string? error)
+    public static bool TryReadPage(
+        ReadOnlySpan<byte> source, [NotNullWhen(true)] out FragmentPage? page, [NotNullWhen(false)] out string? error)
     {
         page = null;
         var reader = new FormatReader(source);
@@ -233,7 +242,8 @@ internal static class FragmentMessages
         return writer.ToArray();
     }
 
-    public static bool TryReadAudit(ReadOnlySpan<byte> source, [NotNullWhen(true)] out FragmentAudit? audit, [NotNullWhen(false)] out string? error)
+    public static bool TryReadAudit(
+        ReadOnlySpan<byte> source, [NotNullWhen(true)] out FragmentAudit? audit, [NotNullWhen(false)] out string? error)
     {
         audit = null;
         var reader = new FormatReader(source);

@@ -81,7 +81,8 @@ internal static class MetaMessages
         writer.WriteBytes(bytes);
     }
 
-    private static bool TryReadName(ref FormatReader reader, string what, [NotNullWhen(true)] out string? name, [NotNullWhen(false)] out string? error)
+    private static bool TryReadName(
+        ref FormatReader reader, string what, [NotNullWhen(true)] out string? name, [NotNullWhen(false)] out string? error)
     {
         name = null;
         if (!reader.TryReadByte(out var length) || !reader.TryReadBytes(length, out var bytes))

@@ -19,7 +19,8 @@ internal static class SpaceMessages
         return writer.ToArray();
     }
 
-    public static bool TryReadOffer(ReadOnlySpan<byte> source, [NotNullWhen(true)] out SpaceOffer? offer, [NotNullWhen(false)] out string? error)
+    public static bool TryReadOffer(
+        ReadOnlySpan<byte> source, [NotNullWhen(true)] out SpaceOffer? offer, [NotNullWhen(false)] out string? error)
     {
         offer = null;
         if (!TryReadPair(source, "space offer", out var donated, out var free, out error))
@@ -59,7 +60,8 @@ internal static class SpaceMessages
         return writer.ToArray();
     }
 
-    public static bool TryReadGrant(ReadOnlySpan<byte> source, [NotNullWhen(true)] out SpaceGrant? grant, [NotNullWhen(false)] out string? error)
+    public static bool TryReadGrant(
+        ReadOnlySpan<byte> source, [NotNullWhen(true)] out SpaceGrant? grant, [NotNullWhen(false)] out string? error)
     {
         grant = null;
         if (!TryReadPair(source, "space grant", out var quota, out var used, out error))
@@ -68,19 +70,20 @@ internal static class SpaceMessages
         return true;
     }
 
-    private static bool TryReadPair(ReadOnlySpan<byte> source, string what, out long first, out long second, [NotNullWhen(false)] out string? error)
+    private static bool TryReadPair(
+        ReadOnlySpan<byte> source, string what, out long first, out long second, [NotNullWhen(false)] out string? error)
     {
-        second = 0;
+        (first, second) = (0, 0);
         var reader = new FormatReader(source);
         if (!TryBegin(ref reader, what, out error))
-        {
-            first = 0;
             return false;
-        }
-        if (!reader.TryReadInt64(out first) || !reader.TryReadInt64(out second))
+        if (!reader.TryReadInt64(out var a) || !reader.TryReadInt64(out var b))
             return Truncated(what, out error);
-        if (first is < 0 or > MaxQuota || second is < 0 or > MaxQuota)
-            return Fail($"{what}: sizes {first} and {second} are outside 0..{MaxQuota}", out error);
-        return TryEnd(reader, what, out error);
+        if (a is < 0 or > MaxQuota || b is < 0 or > MaxQuota)
+            return Fail($"{what}: sizes {a} and {b} are outside 0..{MaxQuota}", out error);
+        if (!TryEnd(reader, what, out error))
+            return false;
+        (first, second) = (a, b);
+        return true;
     }
 }

@@ -26,7 +26,10 @@ internal static class StorageWire
     public const string Ping = "ping";
 
     public static IReadOnlyList<string> Kinds { get; } =
-        [SpaceOffer, SpaceRequest, SpaceRelease, FragmentPut, FragmentGet, FragmentList, FragmentDelete, FragmentAudit, MetaPut, MetaGet, Ping];
+    [
+        SpaceOffer, SpaceRequest, SpaceRelease, FragmentPut, FragmentGet, FragmentList, FragmentDelete, FragmentAudit, MetaPut, MetaGet,
+        Ping,
+    ];
 
     /// <summary>The largest fragment one request carries: header and a whole 4 MiB block sealed (k = 1), with rounding room.</summary>
     public const int MaxFragmentLength = FragmentHeader.Size + PipelineLimits.DefaultBlockSize + PipelineLimits.MaxSealOverhead + 64;

@@ -39,7 +39,8 @@ public sealed class SupplierClient(PeerConnector connector, PeerContact supplier
     {
         ArgumentOutOfRangeException.ThrowIfNegative(quotaBytes);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quotaBytes, StorageWire.MaxQuota);
-        var answer = await SendAsync(StorageWire.SpaceRequest, SpaceMessages.EncodeRequest(quotaBytes), cancellationToken).ConfigureAwait(false);
+        var answer = await SendAsync(StorageWire.SpaceRequest, SpaceMessages.EncodeRequest(quotaBytes), cancellationToken)
+            .ConfigureAwait(false);
         return SpaceMessages.TryReadGrant(answer, out var grant, out var error) ? grant : throw Malformed(StorageWire.SpaceRequest, error);
     }
 
@@ -71,7 +72,8 @@ public sealed class SupplierClient(PeerConnector connector, PeerContact supplier
         if (!stored.AsSpan().SequenceEqual(sent))
         {
             throw new SupplierRefusedException(supplier.Identity,
-                $"it stored fragment {key} with hash {Convert.ToHexStringLower(stored)}, not {Convert.ToHexStringLower(sent)} of the bytes sent");
+                $"it stored fragment {key} with hash {Convert.ToHexStringLower(stored)}, " +
+                $"not {Convert.ToHexStringLower(sent)} of the bytes sent");
         }
         return stored;
     }
@@ -116,8 +118,11 @@ public sealed class SupplierClient(PeerConnector connector, PeerContact supplier
     /// <summary>Deletes every fragment of <paramref name="file"/>; returns how many there were.</summary>
     public async Task<int> DeleteFragmentsAsync(FileVersion file, CancellationToken cancellationToken)
     {
-        var answer = await SendAsync(StorageWire.FragmentDelete, FragmentMessages.EncodeFile(file), cancellationToken).ConfigureAwait(false);
-        return FragmentMessages.TryReadCount(answer, out var count, out var error) ? count : throw Malformed(StorageWire.FragmentDelete, error);
+        var answer = await SendAsync(StorageWire.FragmentDelete, FragmentMessages.EncodeFile(file), cancellationToken)
+            .ConfigureAwait(false);
+        return FragmentMessages.TryReadCount(answer, out var count, out var error)
+            ? count
+            : throw Malformed(StorageWire.FragmentDelete, error);
     }
 
     /// <summary>Proof of storage: SHA-256(nonce ‖ stored bytes), which only a holder of the bytes can compute.</summary>
@@ -126,11 +131,14 @@ public sealed class SupplierClient(PeerConnector connector, PeerContact supplier
         if (nonce.Length is < StorageWire.MinNonceLength or > StorageWire.MaxNonceLength)
         {
             throw new ArgumentException(
-                $"An audit nonce is {StorageWire.MinNonceLength} to {StorageWire.MaxNonceLength} bytes, not {nonce.Length}.", nameof(nonce));
+                $"An audit nonce is {StorageWire.MinNonceLength} to {StorageWire.MaxNonceLength} bytes, not {nonce.Length}.",
+                nameof(nonce));
         }
         var answer = await SendAsync(StorageWire.FragmentAudit, FragmentMessages.EncodeAudit(key, nonce.Span), cancellationToken)
             .ConfigureAwait(false);
-        return FragmentMessages.TryReadHash(answer, out var proof, out var error) ? proof : throw Malformed(StorageWire.FragmentAudit, error);
+        return FragmentMessages.TryReadHash(answer, out var proof, out var error)
+            ? proof
+            : throw Malformed(StorageWire.FragmentAudit, error);
     }
 
     /// <summary>Keeps a small named blob (at most 1 MiB) for this customer, replacing one of the same name.</summary>
@@ -140,7 +148,8 @@ public sealed class SupplierClient(PeerConnector connector, PeerContact supplier
             throw new ArgumentException($"Meta name \"{name}\" cannot be used: {problem}.", nameof(name));
         if (value.Length > StorageWire.MaxMetaLength)
             throw new ArgumentException($"Meta {name} is {value.Length} bytes, over {StorageWire.MaxMetaLength}.", nameof(value));
-        var answer = await SendAsync(StorageWire.MetaPut, MetaMessages.EncodePut(name, value.Span), cancellationToken).ConfigureAwait(false);
+        var answer = await SendAsync(StorageWire.MetaPut, MetaMessages.EncodePut(name, value.Span), cancellationToken)
+            .ConfigureAwait(false);
         if (!StorageWire.TryReadEmpty(answer, "meta put answer", out var error))
             throw Malformed(StorageWire.MetaPut, error);
     }

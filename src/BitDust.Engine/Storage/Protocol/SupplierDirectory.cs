@@ -36,17 +36,18 @@ public sealed partial class SupplierDirectory(
         ArgumentNullException.ThrowIfNull(exclude);
         var endPoints = await dht.GetPeersAsync(DhtInfoHash.Suppliers(DhtInfoHash.DefaultNetwork), cancellationToken).ConfigureAwait(false);
         var found = new ConcurrentDictionary<string, SupplierCandidate>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(endPoints, new ParallelOptions { MaxDegreeOfParallelism = ParallelProbes, CancellationToken = cancellationToken },
-            async (endPoint, token) =>
-            {
-                // One supplier may be announced at several addresses; its key says it is one.
-                if (await ProbeAsync(endPoint, exclude, token).ConfigureAwait(false) is { } candidate)
-                    found.TryAdd(candidate.Identity.PublicKey.Fingerprint, candidate);
-            }).ConfigureAwait(false);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelProbes, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(endPoints, parallel, async (endPoint, token) =>
+        {
+            // One supplier may be announced at several addresses; its key says it is one.
+            if (await ProbeAsync(endPoint, exclude, token).ConfigureAwait(false) is { } candidate)
+                found.TryAdd(candidate.Identity.PublicKey.Fingerprint, candidate);
+        }).ConfigureAwait(false);
         return found.Values.OrderByDescending(c => c.Offer.FreeBytes).ThenBy(c => c.Contact.Identity, StringComparer.Ordinal).ToList();
     }
 
-    private async Task<SupplierCandidate?> ProbeAsync(IPEndPoint endPoint, IReadOnlySet<string> exclude, CancellationToken cancellationToken)
+    private async Task<SupplierCandidate?> ProbeAsync(
+        IPEndPoint endPoint, IReadOnlySet<string> exclude, CancellationToken cancellationToken)
     {
         try
         {
@@ -74,8 +75,9 @@ public sealed partial class SupplierDirectory(
             var offer = await new SupplierClient(connector, contact).GetOfferAsync(cancellationToken).ConfigureAwait(false);
             return new SupplierCandidate(contact, document, offer);
         }
-        catch (Exception e) when (e is IOException or SocketException or AuthenticationException or TimeoutException or SupplierRefusedException
-                                      or PeerConnectionClosedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or SocketException or AuthenticationException or TimeoutException
+                                      or SupplierRefusedException or PeerConnectionClosedException
+                                      or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             LogUnreachable(endPoint, e.Message);
             return null;
@@ -89,7 +91,8 @@ public sealed partial class SupplierDirectory(
         Message = "supplier at {EndPoint} skipped: it claims to be {Identity} but holds key {Presented}, not {Expected} of that identity")]
     private partial void LogImpostor(IPEndPoint endPoint, string identity, string presented, string expected);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "supplier at {EndPoint} skipped: the identity of {Identity} lists no tcp:// contact")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "supplier at {EndPoint} skipped: the identity of {Identity} lists no tcp:// contact")]
     private partial void LogNoContact(IPEndPoint endPoint, string identity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "supplier at {EndPoint} skipped: {Reason}")]

@@ -18,7 +18,8 @@ public sealed partial class FragmentStore
     /// replacing a fragment of the same key; returns the SHA-256 of the stored bytes once they and their index row are durable.
     /// </summary>
     /// <exception cref="StoreRefusedException">No contract, quota full, disk full, or a header that does not match the key.</exception>
-    public async Task<byte[]> PutAsync(CustomerIdentity who, FragmentKey key, ReadOnlyMemory<byte> fragment, CancellationToken cancellationToken)
+    public async Task<byte[]> PutAsync(
+        CustomerIdentity who, FragmentKey key, ReadOnlyMemory<byte> fragment, CancellationToken cancellationToken)
     {
         CheckHeader(key, fragment.Span);
         var hash = SHA256.HashData(fragment.Span);
@@ -33,8 +34,8 @@ public sealed partial class FragmentStore
             if (needed > customer.Quota)
             {
                 throw new StoreRefusedException(
-                    $"quota full: used {customer.Used + customer.Reserved} of {customer.Quota} bytes, fragment {key} needs {length - replaced} more; " +
-                    "ask for more space or delete old versions");
+                    $"quota full: used {customer.Used + customer.Reserved} of {customer.Quota} bytes, " +
+                    $"fragment {key} needs {length - replaced} more; ask for more space or delete old versions");
             }
             if (!customer.Writing.Add(key))
                 throw new StoreRefusedException($"fragment {key} is being stored by another request; try again when it is done");
@@ -88,7 +89,8 @@ public sealed partial class FragmentStore
     /// Proof of storage: SHA-256(<paramref name="nonce"/> ‖ stored bytes), read from the file on disk now, so a supplier that
     /// lost or damaged the bytes cannot answer right.
     /// </summary>
-    public async Task<byte[]> AuditAsync(CustomerIdentity who, FragmentKey key, ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken)
+    public async Task<byte[]> AuditAsync(
+        CustomerIdentity who, FragmentKey key, ReadOnlyMemory<byte> nonce, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -107,7 +109,9 @@ public sealed partial class FragmentStore
         }
     }
 
-    /// <summary>Up to <paramref name="limit"/> fragments of <paramref name="who"/> in key order, after <see cref="FragmentListQuery.After"/>.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> fragments of <paramref name="who"/> in key order, after <see cref="FragmentListQuery.After"/>.
+    /// </summary>
     internal FragmentPage List(CustomerIdentity who, FragmentListQuery query, int limit = StorageWire.ListPageSize)
     {
         lock (_lock)
@@ -115,7 +119,8 @@ public sealed partial class FragmentStore
             ThrowIfDisposed();
             if (!_customers.TryGetValue(who.KeyFingerprint, out var customer))
                 return new FragmentPage([], More: false);
-            var (low, high) = query.File is { } file ? KeyRange(file) : ([], null);
+            // Without a file, every key: the empty blob sorts before all, and no upper bound.
+            var (low, high) = query.File is { } file ? KeyRange(file) : ([], (byte[]?)null);
             using var command = Command("""
                 SELECT key, length, sha256 FROM fragments
                 WHERE customer = $c AND key > $after AND key >= $low AND ($high IS NULL OR key <= $high)
@@ -147,8 +152,8 @@ public sealed partial class FragmentStore
             var (low, high) = KeyRange(file);
             using var transaction = _index.BeginTransaction();
             long freed = 0;
-            using (var command = Command("DELETE FROM fragments WHERE customer = $c AND key >= $low AND key <= $high RETURNING path, length",
-                       ("$c", customer.Id), ("$low", low), ("$high", high)))
+            const string Sql = "DELETE FROM fragments WHERE customer = $c AND key >= $low AND key <= $high RETURNING path, length";
+            using (var command = Command(Sql, ("$c", customer.Id), ("$low", low), ("$high", high)))
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
@@ -249,7 +254,8 @@ public sealed partial class FragmentStore
             ThrowIfDisposed();
             if (!_customers.TryGetValue(who.KeyFingerprint, out var customer))
                 return null;
-            var relative = Scalar<string>("SELECT path FROM fragments WHERE customer = $c AND key = $k", ("$c", customer.Id), ("$k", key.ToBytes()));
+            var relative = Scalar<string>("SELECT path FROM fragments WHERE customer = $c AND key = $k",
+                ("$c", customer.Id), ("$k", key.ToBytes()));
             return relative is null ? null : Path.Combine(FragmentsRoot, relative);
         }
     }

@@ -4,7 +4,9 @@ namespace BitDust.Engine.Storage.Supplier;
 
 public sealed partial class FragmentStore
 {
-    /// <summary>Keeps <paramref name="value"/> (at most 1 MiB, counted in the quota) under <paramref name="name"/> for <paramref name="who"/>.</summary>
+    /// <summary>
+    /// Keeps <paramref name="value"/> (at most 1 MiB, counted in the quota) under <paramref name="name"/> for <paramref name="who"/>.
+    /// </summary>
     public void PutMeta(CustomerIdentity who, string name, ReadOnlySpan<byte> value)
     {
         if (MetaMessages.ValidateName(name) is { } problem)
@@ -15,11 +17,13 @@ public sealed partial class FragmentStore
         {
             ThrowIfDisposed();
             var customer = RequireContract(who);
-            var replaced = Scalar<long>("SELECT LENGTH(value) FROM meta WHERE customer = $c AND name = $n", ("$c", customer.Id), ("$n", name));
+            var replaced = Scalar<long>("SELECT LENGTH(value) FROM meta WHERE customer = $c AND name = $n",
+                ("$c", customer.Id), ("$n", name));
             if (customer.Used + customer.Reserved - replaced + value.Length > customer.Quota)
             {
                 throw new StoreRefusedException(
-                    $"quota full: used {customer.Used + customer.Reserved} of {customer.Quota} bytes, meta {name} needs {value.Length - replaced} more");
+                    $"quota full: used {customer.Used + customer.Reserved} of {customer.Quota} bytes, " +
+                    $"meta {name} needs {value.Length - replaced} more");
             }
             Execute("INSERT OR REPLACE INTO meta (customer, name, value) VALUES ($c, $n, $v)",
                 ("$c", customer.Id), ("$n", name), ("$v", value.ToArray()));

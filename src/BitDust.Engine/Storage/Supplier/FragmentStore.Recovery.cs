@@ -13,7 +13,7 @@ public sealed partial class FragmentStore
     {
         var root = FragmentsRoot;
         var temporary = 0;
-        foreach (var file in Directory.EnumerateFiles(root, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories))
+        foreach (var file in Directory.GetFiles(root, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories))
         {
             File.Delete(file);
             temporary++;
@@ -28,7 +28,8 @@ public sealed partial class FragmentStore
             {
                 var path = Path.GetFullPath(Path.Combine(root, reader.GetString(2)));
                 var file = new FileInfo(path);
-                if (path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) && file.Exists && file.Length == reader.GetInt64(3))
+                var inside = path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+                if (inside && file.Exists && file.Length == reader.GetInt64(3))
                     kept.Add(path);
                 else
                     missing.Add((reader.GetInt64(0), (byte[])reader[1]));
@@ -49,9 +50,9 @@ public sealed partial class FragmentStore
                 customers.Add(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture));
         }
         var orphans = 0;
-        foreach (var folder in Directory.EnumerateDirectories(root))
+        foreach (var folder in Directory.GetDirectories(root))
         {
-            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
             {
                 if (!kept.Contains(file))
                 {
@@ -62,7 +63,7 @@ public sealed partial class FragmentStore
             if (!customers.Contains(Path.GetFileName(folder)))
                 Directory.Delete(folder, recursive: true);
         }
-        foreach (var file in Directory.EnumerateFiles(root))
+        foreach (var file in Directory.GetFiles(root))
         {
             File.Delete(file);
             orphans++;

@@ -141,7 +141,8 @@ public sealed partial class FragmentStore : IDisposable
             }
             else
             {
-                Execute("UPDATE customers SET name = $n, quota = $q WHERE id = $id", ("$n", who.Name), ("$q", quotaBytes), ("$id", customer.Id));
+                Execute("UPDATE customers SET name = $n, quota = $q WHERE id = $id",
+                    ("$n", who.Name), ("$q", quotaBytes), ("$id", customer.Id));
                 customer.Name = who.Name;
                 customer.Quota = quotaBytes;
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using BitDust.Engine.Network.Transport;
 using BitDust.Engine.Storage.Protocol;
 
@@ -41,7 +42,7 @@ public static class SupplierHandlers
             {
                 Check(FragmentMessages.TryReadKey(body.Span, out var key, out var error), error);
                 var bytes = await store.GetAsync(who, key, cancellationToken).ConfigureAwait(false);
-                return FragmentMessages.EncodeMaybe(bytes, bytes is not null);
+                return FragmentMessages.EncodeMaybe(bytes);
             }))
             .MapRequest(StorageWire.FragmentList, Answer(StorageWire.FragmentList, (who, body, _) =>
             {
@@ -56,7 +57,7 @@ public static class SupplierHandlers
             .MapRequest(StorageWire.FragmentAudit, Answer(StorageWire.FragmentAudit, async (who, body, cancellationToken) =>
             {
                 Check(FragmentMessages.TryReadAudit(body.Span, out var audit, out var error), error);
-                var proof = await store.AuditAsync(who, audit!.Key, audit.Nonce, cancellationToken).ConfigureAwait(false);
+                var proof = await store.AuditAsync(who, audit.Key, audit.Nonce, cancellationToken).ConfigureAwait(false);
                 return FragmentMessages.EncodeHash(proof);
             }))
             .MapRequest(StorageWire.MetaPut, Answer(StorageWire.MetaPut, (who, body, _) =>
@@ -68,8 +69,8 @@ public static class SupplierHandlers
             .MapRequest(StorageWire.MetaGet, Answer(StorageWire.MetaGet, (who, body, _) =>
             {
                 Check(MetaMessages.TryReadGet(body.Span, out var name, out var error), error);
-                var value = store.GetMeta(who, name!);
-                return Done(FragmentMessages.EncodeMaybe(value, value is not null));
+                var value = store.GetMeta(who, name);
+                return Done(FragmentMessages.EncodeMaybe(value));
             }))
             .MapRequest(StorageWire.Ping, Answer(StorageWire.Ping, (_, body, _) =>
             {
@@ -107,7 +108,7 @@ public static class SupplierHandlers
 
     private static ValueTask<byte[]> Done(byte[] answer) => ValueTask.FromResult(answer);
 
-    private static void Check(bool parsed, string? error)
+    private static void Check([DoesNotReturnIf(false)] bool parsed, string? error)
     {
         if (!parsed)
             throw new BadRequestException(error ?? "malformed");

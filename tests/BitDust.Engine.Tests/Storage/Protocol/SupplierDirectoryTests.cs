@@ -22,7 +22,8 @@ public sealed class SupplierDirectoryTests
         await using var harness = await StartAsync(Donated, "alice");
         var alice = harness.Node("alice");
 
-        var (identity, key) = await PeerConnection.IdentifyAsync(harness.Listener.LocalEndPoint, alice.Credentials, null, CancellationToken.None)
+        var (identity, key) = await PeerConnection
+            .IdentifyAsync(harness.Listener.LocalEndPoint, alice.Credentials, null, CancellationToken.None)
             .WaitAsync(StepTimeout);
 
         Assert.Equal("supplier", identity);
@@ -36,7 +37,8 @@ public sealed class SupplierDirectoryTests
         using var stranger = TestNode.Create("stranger");
 
         await Assert.ThrowsAsync<PeerAuthenticationException>(() =>
-            PeerConnection.IdentifyAsync(harness.Listener.LocalEndPoint, stranger.Credentials, null, CancellationToken.None)).WaitAsync(StepTimeout);
+            PeerConnection.IdentifyAsync(harness.Listener.LocalEndPoint, stranger.Credentials, null, CancellationToken.None))
+                .WaitAsync(StepTimeout);
     }
 
     [Fact]
@@ -79,7 +81,8 @@ public sealed class SupplierDirectoryTests
         foreach (var port in new[] { harness.Listener.LocalEndPoint.Port, impostorListener.LocalEndPoint.Port, deadPort })
             Assert.True((await announcer.AnnounceAsync(suppliers, port, CancellationToken.None).WaitAsync(StepTimeout)).Copies > 0);
 
-        await using var connector = new PeerConnector(alice.Credentials, alice.Handlers, alice.Options with { DialAttempts = 1 }, alice.Log);
+        var options = alice.Options with { DialAttempts = 1 };
+        await using var connector = new PeerConnector(alice.Credentials, alice.Handlers, options, alice.Log);
         var directory = new SupplierDirectory(genesis, connector, (name, _) => Task.FromResult(documents.GetValueOrDefault(name)));
 
         var found = await directory.FindAsync(new HashSet<string>(), CancellationToken.None).WaitAsync(StepTimeout);
@@ -92,7 +95,8 @@ public sealed class SupplierDirectoryTests
     }
 
     private static IdentityDocument Document(TestNode node, string name, params string[] contacts) =>
-        IdentityDocument.Create(node.Key, name, RandomNumberGenerator.GetBytes(IdentityDocument.DhtPublicKeySize), contacts, [], DateTimeOffset.UtcNow);
+        IdentityDocument.Create(node.Key, name, RandomNumberGenerator.GetBytes(IdentityDocument.DhtPublicKeySize), contacts, [],
+            DateTimeOffset.UtcNow);
 
     private static int FreePort()
     {

@@ -42,11 +42,14 @@ internal sealed class SupplierHarness : IAsyncDisposable
 
     public PeerContact Contact => SupplierNode.At(Listener.LocalEndPoint);
 
-    /// <summary>Starts a supplier that donates <paramref name="donated"/> bytes and knows the identities of <paramref name="customers"/>.</summary>
+    /// <summary>
+    /// Starts a supplier that donates <paramref name="donated"/> bytes and knows the identities of <paramref name="customers"/>.
+    /// </summary>
     public static async Task<SupplierHarness> StartAsync(long donated, params string[] customers)
     {
         var folder = Directory.CreateTempSubdirectory("bitdust-supplier-").FullName;
-        var harness = new SupplierHarness(folder, donated, TestNode.Create("supplier"), customers.Select(c => TestNode.Create(c)).ToArray());
+        var nodes = customers.Select(c => TestNode.Create(c)).ToArray();
+        var harness = new SupplierHarness(folder, donated, TestNode.Create("supplier"), nodes);
         harness.Store = await FragmentStore.OpenAsync(folder, () => harness.Donated, CancellationToken.None).WaitAsync(StepTimeout);
         SupplierHandlers.Map(harness.SupplierNode.Handlers, harness.Store);
         harness.Listener = harness.SupplierNode.Listen(harness.Resolver);

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace BitDust.Engine.Tests.Storage.Supplier;
+
+/// <summary>A tiny tmpfs mounted over a folder for the length of a test, so writes meet a real ENOSPC.</summary>
+internal sealed class SmallDisk : IDisposable
+{
+    private readonly string _folder;
+
+    private SmallDisk(string folder) => _folder = folder;
+
+    public static SmallDisk Mount(string folder, int sizeKiB)
+    {
+        Run("mount", "-t", "tmpfs", "-o", string.Create(CultureInfo.InvariantCulture, $"size={sizeKiB}k"), "tmpfs", folder);
+        return new SmallDisk(folder);
+    }
+
+    public void Dispose() => Run("umount", "-l", _folder);
+
+    private static void Run(string command, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardError = true })!;
+        var error = process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(10)) || process.ExitCode != 0)
+            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed: {error}");
+    }
+}
+
+/// <summary>A fact that needs root on Linux (it mounts a filesystem); skipped, saying so, anywhere else.</summary>
+internal sealed class RootFactAttribute : FactAttribute
+{
+    public RootFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux() || !Environment.IsPrivilegedProcess)
+            Skip = "needs root on Linux to mount a small tmpfs";
+    }
+}
