@@ -83,7 +83,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         {
             var fresh = storage.Catalog.IsEmpty && family.Members.All(m => m is null);
             var recalled = fresh && await RecallFamilyAsync(node, family, cancellationToken).ConfigureAwait(false);
-            family.Changed += RequestPublication;
+            family.Changed += OnFamilyChanged;
             if (!family.IsComplete)
             {
                 _state = "HIRING";
@@ -112,7 +112,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         }
         finally
         {
-            family.Changed -= RequestPublication;
+            family.Changed -= OnFamilyChanged;
         }
     }
 
@@ -164,6 +164,13 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
                 await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>A family change is published in the DHT, and the catalog backed up again onto the new member.</summary>
+    private void OnFamilyChanged()
+    {
+        RequestPublication();
+        Backup?.Request(evenIfUnchanged: true);
     }
 
     private void RequestPublication() => _publishRequests.Writer.TryWrite(true);

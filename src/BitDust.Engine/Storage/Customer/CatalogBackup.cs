@@ -24,6 +24,7 @@ public sealed class CatalogBackup(CustomerStorage storage)
     private readonly Channel<bool> _requests =
         Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _savedChanges = -1;
+    private volatile bool _evenIfUnchanged;
 
     /// <summary>The id every version of the owner's catalog backup shares: derived from the master key, so it is found again.</summary>
     public static Guid FileIdFor(MasterKey masterKey)
@@ -46,14 +47,24 @@ public sealed class CatalogBackup(CustomerStorage storage)
     public long LastVersion =>
         storage.Catalog.GetSetting(VersionSetting) is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : 0;
 
-    /// <summary>Asks for a backup soon (changes coming together make one backup).</summary>
-    public void Request() => _requests.Writer.TryWrite(true);
+    /// <summary>
+    /// Asks for a backup soon (changes coming together make one backup). <paramref name="evenIfUnchanged"/>: back up although the
+    /// catalog did not change, because the family did (a new supplier holds none of the last backup's fragments).
+    /// </summary>
+    public void Request(bool evenIfUnchanged = false)
+    {
+        if (evenIfUnchanged)
+            _evenIfUnchanged = true;
+        _requests.Writer.TryWrite(true);
+    }
+
+    private void OnCatalogChanged() => Request();
 
     /// <summary>Backs up after every change until <paramref name="cancellationToken"/> stops it; failures are retried.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var catalog = storage.Catalog;
-        catalog.Changed += Request;
+        catalog.Changed += OnCatalogChanged;
         try
         {
             Request();
@@ -63,8 +74,9 @@ public sealed class CatalogBackup(CustomerStorage storage)
                 await Task.Delay(storage.Options.BackupDelay, cancellationToken).ConfigureAwait(false);
                 _requests.Reader.TryRead(out _);
                 var changes = catalog.ChangeCount;
-                if (changes == _savedChanges)
+                if (changes == _savedChanges && !_evenIfUnchanged)
                     continue;
+                _evenIfUnchanged = false;
                 try
                 {
                     await BackupAsync(cancellationToken).ConfigureAwait(false);
@@ -80,7 +92,7 @@ public sealed class CatalogBackup(CustomerStorage storage)
         }
         finally
         {
-            catalog.Changed -= Request;
+            catalog.Changed -= OnCatalogChanged;
         }
     }
 

@@ -46,7 +46,12 @@ public sealed partial class Family
             Reached(position);
             return new PositionAnswer<T>(position, supplier, value, null);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: whatever the connection says as it closes, this is no answer about the supplier.
+            throw;
+        }
+        catch (OperationCanceledException)
         {
             return new PositionAnswer<T>(position, supplier, default,
                 Unreachable(position, $"no answer within {timeout.TotalSeconds:0} s"));
@@ -56,7 +61,7 @@ public sealed partial class Family
             Reached(position);
             return new PositionAnswer<T>(position, supplier, default, $"refused: {e.Reason}");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             return new PositionAnswer<T>(position, supplier, default, Unreachable(position, $"unreachable ({e.Message})"));
         }
