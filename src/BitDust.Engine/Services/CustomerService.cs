@@ -62,7 +62,16 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         var connector = transport.Connector ?? throw new InvalidOperationException("tcp-connections is not running");
         var node = dht.Node ?? throw new InvalidOperationException("entangled-dht is not running");
         _keys = owner.LoadKeys();
-        _catalog = Catalog.Open(Catalog.PathIn(home));
+        try
+        {
+            _catalog = Catalog.Open(Catalog.PathIn(home));
+        }
+        catch
+        {
+            _keys.Dispose();
+            _keys = null;
+            throw;
+        }
         var family = new Family(_catalog, connector, config.GetSupplierCount("services/customer/suppliers-number"));
         var options = CustomerOptions.FromConfig(config);
         _storage = new CustomerStorage(_catalog, family, _keys, options, loggerFactory.CreateLogger<CustomerStorage>());

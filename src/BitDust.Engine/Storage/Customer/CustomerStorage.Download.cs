@@ -29,7 +29,7 @@ public sealed partial class CustomerStorage
         var transfer = new Transfer(Transfer.NewId(), TransferKind.Download, remotePath, local, DateTimeOffset.UtcNow);
         transfer.SetTotals(targets.Sum(t => t.Version.Size), targets.Count);
         Transfers.Add(transfer);
-        Run(transfer, token => RunDownloadAsync(targets, transfer, token));
+        Run(token => RunDownloadAsync(targets, transfer, token));
         return transfer;
     }
 

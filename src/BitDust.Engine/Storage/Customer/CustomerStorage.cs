@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using BitDust.Engine.Crypto;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,7 +12,7 @@ namespace BitDust.Engine.Storage.Customer;
 public sealed partial class CustomerStorage : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly List<Task> _running = [];
     private readonly SemaphoreSlim _uploadSlot = new(1, 1);
     private readonly SemaphoreSlim _downloadSlots = new(2, 2);
 
@@ -63,7 +62,7 @@ public sealed partial class CustomerStorage : IAsyncDisposable
                 continue;
             }
             Logger.UploadResumed(job.Id, job.RemotePath);
-            Run(transfer, token => RunUploadAsync(job, transfer, token));
+            Run(token => RunUploadAsync(job, transfer, token));
         }
     }
 
@@ -87,7 +86,7 @@ public sealed partial class CustomerStorage : IAsyncDisposable
         transfer.SetTotals(files.Sum(f => f.Size), files.Count);
         Transfers.Add(transfer);
         Logger.UploadStarted(job.Id, local, remote, files.Count, transfer.BytesTotal);
-        Run(transfer, token => RunUploadAsync(job, transfer, token));
+        Run(token => RunUploadAsync(job, transfer, token));
         return transfer;
     }
 
@@ -129,10 +128,10 @@ public sealed partial class CustomerStorage : IAsyncDisposable
     }
 
     /// <summary>Runs a transfer in the background until it ends or the storage is disposed.</summary>
-    private void Run(Transfer transfer, Func<CancellationToken, Task> body)
+    private void Run(Func<CancellationToken, Task> body)
     {
         var token = _stopping.Token;
-        _running[transfer.Id] = Task.Run(async () =>
+        var running = Task.Run(async () =>
         {
             try
             {
@@ -142,11 +141,12 @@ public sealed partial class CustomerStorage : IAsyncDisposable
             {
                 // Stopping: an upload job stays in the catalog as it is, and the next run resumes it.
             }
-            finally
-            {
-                _running.TryRemove(transfer.Id, out _);
-            }
         }, CancellationToken.None);
+        lock (_running)
+        {
+            _running.RemoveAll(t => t.IsCompleted);
+            _running.Add(running);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -154,7 +154,10 @@ public sealed partial class CustomerStorage : IAsyncDisposable
         if (_stopping.IsCancellationRequested)
             return;
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_running.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Task[] running;
+        lock (_running)
+            running = [.. _running];
+        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
         _uploadSlot.Dispose();
         _downloadSlots.Dispose();

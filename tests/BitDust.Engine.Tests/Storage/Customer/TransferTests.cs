@@ -55,30 +55,33 @@ public sealed class TransferTests
                 await File.ReadAllBytesAsync(harness.OutputPath(Path.Combine("restored", name["tree/".Length..]))).WaitAsync(StepTimeout));
     }
 
-    [Fact]
-    public async Task Any_m_suppliers_stopped_still_download_and_one_more_fails_naming_blocks_and_suppliers_leaving_no_file()
+    [Theory]
+    [InlineData(new[] { 0, 1, 2 }, 3)]
+    [InlineData(new[] { 4, 5, 6 }, 0)]
+    [InlineData(new[] { 1, 3, 5 }, 6)]
+    public async Task Any_m_suppliers_stopped_still_download_and_one_more_fails_naming_blocks_and_suppliers_leaving_no_file(int[] lost,
+        int oneMore)
     {
         await using var harness = await StartAsync();
         await harness.HireAsync();
         var content = RandomBytes(4 * BlockSize + 7);
         await harness.UploadAsync(harness.LocalFile("photo.jpg", content), "photo.jpg");
 
-        // Positions 0..2 hold data fragments: losing them forces a rebuild from parity.
-        foreach (var supplier in harness.Suppliers.Take(3))
-            await supplier.StopAsync();
+        foreach (var position in lost)
+            await harness.Suppliers[position].StopAsync();
         var survived = await harness.DownloadAsync("photo.jpg", harness.OutputPath("photo.jpg"));
         Assert.True(survived.State == TransferState.Complete, survived.Error);
         Assert.Equal(content, await File.ReadAllBytesAsync(harness.OutputPath("photo.jpg")).WaitAsync(StepTimeout));
 
-        await harness.Suppliers[3].StopAsync();
+        await harness.Suppliers[oneMore].StopAsync();
         var target = harness.OutputPath("again.jpg");
         var failed = await harness.DownloadAsync("photo.jpg", target);
 
         Assert.Equal(TransferState.Failed, failed.State);
         Assert.Contains("photo.jpg: Block 0 of", failed.Error, StringComparison.Ordinal);
         Assert.Contains("3 of the 4 fragments needed", failed.Error, StringComparison.Ordinal);
-        foreach (var supplier in harness.Suppliers.Take(4))
-            Assert.Contains($"supplier {supplier.Node.Name} at 127.0.0.1:", failed.Error, StringComparison.Ordinal);
+        foreach (var position in lost.Append(oneMore))
+            Assert.Contains($"supplier supplier-{position} at 127.0.0.1:", failed.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(target));
         Assert.False(File.Exists(target + CustomerStorage.PartialSuffix));
     }
