@@ -6,7 +6,7 @@ namespace BitDust.Mount.Cli;
 /// <summary>The shape of most verbs: call the node in BITDUST_HOME, print its result or its errors; no node is exit code 3.</summary>
 internal static class ApiCall
 {
-    /// <summary>Runs <paramref name="action"/> with a client of the node in BITDUST_HOME; a node that does not answer is exit code 3.</summary>
+    /// <summary>Runs <paramref name="action"/> with a client of the node in BITDUST_HOME; no node answering is exit code 3.</summary>
     public static async Task<int> RunAsync(Func<ApiClient, Task<int>> action)
     {
         using var client = new ApiClient(NodeHome.FromEnvironment());

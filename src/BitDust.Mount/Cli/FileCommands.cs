@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace BitDust.Mount.Cli;
 
-/// <summary><c>bitdust file upload|download|list|info|delete</c>: the customer's files in the network, through the node's REST API.</summary>
+/// <summary><c>bitdust file upload|download|list|info|delete</c>: the customer's files in the network, through the REST API.</summary>
 internal static class FileCommands
 {
     private static readonly string[] UploadDone = ["durable", "complete"];
@@ -25,7 +25,8 @@ internal static class FileCommands
         {
             local, remote, noWait, json,
         };
-        upload.SetAction((parse, ct) => UploadAsync(parse.GetValue(local)!, parse.GetValue(remote), parse.GetValue(noWait), parse.GetValue(json), ct));
+        upload.SetAction((parse, ct) =>
+            UploadAsync(parse.GetValue(local)!, parse.GetValue(remote), parse.GetValue(noWait), parse.GetValue(json), ct));
         file.Subcommands.Add(upload);
 
         var source = new Argument<string>("remote") { Description = "A file's path in the network, or a folder prefix" };
@@ -43,15 +44,16 @@ internal static class FileCommands
 
         var infoPath = new Argument<string>("remote") { Description = "A file's path in the network" };
         var info = new Command("info", "A file's versions, each block's healthy fragments, and its suppliers.") { infoPath, json };
-        info.SetAction((parse, ct) => ApiCall.ShowAsync(HttpMethod.Get, "/file/info/v1?remote_path=" + Uri.EscapeDataString(parse.GetValue(infoPath)!),
-            null, parse.GetValue(json), RenderInfo, ct));
+        info.SetAction((parse, ct) => ApiCall.ShowAsync(HttpMethod.Get, "/file/info/v1?remote_path=" +
+            Uri.EscapeDataString(parse.GetValue(infoPath)!), null, parse.GetValue(json), RenderInfo, ct));
         file.Subcommands.Add(info);
 
         var deletePath = new Argument<string>("remote") { Description = "A file's path in the network" };
         var delete = new Command("delete", "Delete a file, every version of it, from the network.") { deletePath, json };
         delete.SetAction((parse, ct) => ApiCall.ShowAsync(HttpMethod.Delete, "/file/delete/v1?remote_path=" +
             Uri.EscapeDataString(parse.GetValue(deletePath)!), null, parse.GetValue(json),
-            result => Console.WriteLine($"deleted {Units.Text(result["remote_path"])}: {Units.Long(result["deleted_versions"])} version(s)"), ct));
+            result => Console.WriteLine(
+                $"deleted {Units.Text(result["remote_path"])}: {Units.Long(result["deleted_versions"])} version(s)"), ct));
         file.Subcommands.Add(delete);
         return file;
     }
@@ -87,8 +89,8 @@ internal static class FileCommands
         CancellationToken cancellationToken) =>
         ApiCall.RunAsync(async client =>
         {
-            var (status, ok, answer) = await client.CallAsync(HttpMethod.Post, $"/file/{kind}/start/v1", body.ToJsonString(), cancellationToken)
-                .ConfigureAwait(false);
+            var (status, ok, answer) = await client
+                .CallAsync(HttpMethod.Post, $"/file/{kind}/start/v1", body.ToJsonString(), cancellationToken).ConfigureAwait(false);
             if (!ok)
                 return Output.Failure(status, answer);
             var started = answer?["result"] ?? new JsonObject();
@@ -99,11 +101,14 @@ internal static class FileCommands
                 if (json)
                     Output.Json(started);
                 else
-                    Console.WriteLine($"{kind} of {remote} queued as transfer {id}; follow it with: bitdust api GET \"/file/{kind}/v1?id={id}\"");
+                    Console.WriteLine($"{kind} of {remote} queued as transfer {id}; follow it: " +
+                        $"bitdust api GET \"/file/{kind}/v1?id={id}\"");
                 return ExitCodes.Ok;
             }
             if (!json)
-                Console.WriteLine(kind == "upload" ? $"uploading {body["local_path"]} as {remote}" : $"downloading {remote} to {body["local_path"]}");
+                Console.WriteLine(kind == "upload"
+                    ? $"uploading {body["local_path"]} as {remote}"
+                    : $"downloading {remote} to {body["local_path"]}");
             return await TransferWatch.WaitAsync(client, kind, id, doneStates, json, cancellationToken).ConfigureAwait(false);
         });
 
@@ -112,8 +117,8 @@ internal static class FileCommands
         var table = new TextTable("REMOTE PATH", "SIZE", "VERSIONS", "MODIFIED", "STATE");
         foreach (var file in result.AsArray().OfType<JsonNode>())
         {
-            table.Add(Units.Text(file["remote_path"]), Units.Bytes(Units.Long(file["size"])),
-                Units.Long(file["versions"]).ToString(CultureInfo.InvariantCulture), Units.Time(file["modified"]), Units.Text(file["state"]));
+            table.Add(Units.Text(file["remote_path"]), Units.Bytes(Units.Long(file["size"])), Units.Text(file["versions"]),
+                Units.Time(file["modified"]), Units.Text(file["state"]));
         }
         if (table.Count == 0)
             Console.WriteLine("no files in the network yet: bitdust file upload PATH");
@@ -134,7 +139,7 @@ internal static class FileCommands
             foreach (var (first, last, block) in Runs(version["blocks"] as JsonArray ?? []))
             {
                 blocks.Add(first == last ? $"{first}" : $"{first}-{last}",
-                    $"{Units.Long(block["healthy"])}/{Units.Long(block["total"])}", Units.Long(block["needed"]).ToString(CultureInfo.InvariantCulture));
+                    $"{Units.Long(block["healthy"])}/{Units.Long(block["total"])}", Units.Text(block["needed"]));
             }
             blocks.Write(Console.Out, "  ");
             var below = (version["below_full_redundancy"] as JsonArray ?? []).Select(Units.Long).ToList();

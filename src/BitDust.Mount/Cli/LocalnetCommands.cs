@@ -15,29 +15,37 @@ internal static class LocalnetCommands
 {
     public static Command Create()
     {
-        var localnet = new Command("localnet", "A real network on this machine: a genesis node (DHT, identity server) and N suppliers, " +
-            "each a daemon with its own home, and this node as their customer.");
+        var localnet = new Command("localnet",
+            "A real network on this machine: a genesis node and N suppliers as daemons, this node their customer.");
         var folder = new Option<string?>("--folder") { Description = "Where the localnet's nodes live (default: $BITDUST_HOME/localnet)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON (progress goes to stderr)." };
 
         var suppliers = new Option<int?>("--suppliers")
         {
-            Description = $"How many suppliers: {string.Join(", ", ErasureScheme.SupplierCounts)} (default {LocalNetwork.DefaultSuppliers})",
+            Description = $"How many suppliers: {string.Join(", ", ErasureScheme.SupplierCounts)} " +
+                $"(default {LocalNetwork.DefaultSuppliers})",
         };
-        var donated = new Option<string?>("--donated") { Description = "Space each supplier donates, e.g. \"2 GB\" (default: 8 GB)" };
+        var donated = new Option<string?>("--donated")
+        {
+            Description = $"Space each supplier donates, e.g. \"2 GB\" (default: {LocalNetwork.DefaultDonated})",
+        };
         var up = new Command("up", "Start the localnet (or whatever of it is not running) and make this node its customer.")
         {
             suppliers, donated, folder, json,
         };
-        up.SetAction((parse, ct) => UpAsync(parse.GetValue(suppliers), parse.GetValue(donated), parse.GetValue(folder), parse.GetValue(json), ct));
+        up.SetAction((parse, ct) =>
+            UpAsync(parse.GetValue(suppliers), parse.GetValue(donated), parse.GetValue(folder), parse.GetValue(json), ct));
         localnet.Subcommands.Add(up);
 
         var status = new Command("status", "Each node of the localnet: role, name, pid, alive, ports, services.") { folder, json };
         status.SetAction((parse, ct) => StatusAsync(parse.GetValue(folder), parse.GetValue(json), ct));
         localnet.Subcommands.Add(status);
 
-        var purge = new Option<bool>("--purge") { Description = "Also delete the localnet's folder: its nodes' homes, identities and data." };
-        var down = new Command("down", "Stop the genesis node and the suppliers; this node (their customer) keeps running.") { folder, purge };
+        var purge = new Option<bool>("--purge") { Description = "Also delete the localnet's folder: its nodes' homes, keys and data." };
+        var down = new Command("down", "Stop the genesis node and the suppliers; this node (their customer) keeps running.")
+        {
+            folder, purge,
+        };
         down.SetAction((parse, ct) => DownAsync(parse.GetValue(folder), parse.GetValue(purge), ct));
         localnet.Subcommands.Add(down);
         return localnet;
@@ -100,13 +108,13 @@ internal static class LocalnetCommands
                 }
                 else if (wasUp)
                 {
-                    Console.WriteLine($"The localnet in {state.Folder} is already up: genesis + {state.Suppliers} suppliers, and this node " +
-                        $"(pid {PidFile.ReadLivePid(network.CustomerHome)}) is their customer. `bitdust localnet status` shows them.");
+                    Console.WriteLine($"The localnet in {state.Folder} is already up: genesis + {state.Suppliers} suppliers, and this " +
+                        $"node (pid {PidFile.ReadLivePid(network.CustomerHome)}) is their customer. `bitdust localnet status` shows them.");
                 }
                 else
                 {
-                    Console.WriteLine($"Localnet up in {Units.Seconds(clock.Elapsed)}: genesis + {state.Suppliers} suppliers, and this node " +
-                        $"({network.CustomerHome.Root}) is their customer.");
+                    Console.WriteLine($"Localnet up in {Units.Seconds(clock.Elapsed)}: genesis + {state.Suppliers} suppliers, and " +
+                        $"this node ({network.CustomerHome.Root}) is their customer.");
                     Console.WriteLine("  bitdust localnet status    each node, its ports and services");
                     Console.WriteLine("  bitdust localnet down      stop them (this node keeps running)");
                 }
@@ -167,8 +175,9 @@ internal static class LocalnetCommands
         foreach (var status in nodes)
         {
             var node = status.Node;
-            table.Add(node.Role.ToString().ToLowerInvariant(), node.Name, (status.Pid ?? node.Pid)?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                status.Alive ? "alive" : "stopped", node.Ports.ToString(), Services(status));
+            var pid = (status.Pid ?? node.Pid)?.ToString(CultureInfo.InvariantCulture) ?? "-";
+            table.Add(node.Role.ToString().ToLowerInvariant(), node.Name, pid, status.Alive ? "alive" : "stopped", node.Ports.ToString(),
+                Services(status));
         }
         table.Write(Console.Out);
         Console.WriteLine($"Homes: {state.Folder}/genesis, {state.Folder}/supplier-N (each logs to logs/bitdust.log); " +
@@ -200,8 +209,8 @@ internal static class LocalnetCommands
             }
             if (PidFile.ReadLivePid(network.CustomerHome) is { } customer && state.Customer?.Home == network.CustomerHome.Root)
             {
-                Console.WriteLine($"This node keeps running (pid {customer}, home {network.CustomerHome.Root}): its suppliers are gone until " +
-                    "`bitdust localnet up`; stop it with: bitdust stop");
+                Console.WriteLine($"This node keeps running (pid {customer}, home {network.CustomerHome.Root}): its suppliers are gone " +
+                    "until `bitdust localnet up`; stop it with: bitdust stop");
             }
             if (purge && allStopped && state.Customer is not null)
             {

@@ -54,7 +54,8 @@ internal static class NodeCommands
         if (pid is null)
         {
             Console.Error.WriteLine(
-                $"error: the node did not come up within {DaemonLauncher.StartTimeout.TotalSeconds:0} s. The end of its log ({home.LogFile}):");
+                $"error: the node did not come up within {DaemonLauncher.StartTimeout.TotalSeconds:0} s. " +
+                $"The end of its log ({home.LogFile}):");
             foreach (var line in DaemonLauncher.LogTail(home))
                 Console.Error.WriteLine("  " + line);
             return ExitCodes.Failed;
@@ -74,7 +75,8 @@ internal static class NodeCommands
         }
         if (!stopped)
         {
-            Console.Error.WriteLine($"error: the node (pid {pid}) did not stop within {DaemonLauncher.StopTimeout.TotalSeconds:0} s; see {home.LogFile}.");
+            Console.Error.WriteLine(
+                $"error: the node (pid {pid}) did not stop within {DaemonLauncher.StopTimeout.TotalSeconds:0} s; see {home.LogFile}.");
             return ExitCodes.Failed;
         }
         Console.WriteLine($"BitDust node stopped (pid {pid}).");

@@ -12,11 +12,13 @@ internal static class SpaceCommands
         var space = new Command("space", "Space donated to customers, and space consumed on suppliers.");
 
         var donated = new Command("donated", "As a supplier: space donated, granted to customers, used and free.") { json };
-        donated.SetAction((parse, ct) => ApiCall.ShowAsync(HttpMethod.Get, "/space/donated/v1", null, parse.GetValue(json), RenderDonated, ct));
+        donated.SetAction((parse, ct) => ApiCall.ShowAsync(HttpMethod.Get, "/space/donated/v1", null, parse.GetValue(json),
+            RenderDonated, ct));
         space.Subcommands.Add(donated);
 
         var consumed = new Command("consumed", "As a customer: space needed, the quota on each supplier, space used.") { json };
-        consumed.SetAction((parse, ct) => ApiCall.ShowAsync(HttpMethod.Get, "/space/consumed/v1", null, parse.GetValue(json), RenderConsumed, ct));
+        consumed.SetAction((parse, ct) => ApiCall.ShowAsync(HttpMethod.Get, "/space/consumed/v1", null, parse.GetValue(json),
+            RenderConsumed, ct));
         space.Subcommands.Add(consumed);
         return space;
     }

@@ -47,7 +47,8 @@ internal static class TransferWatch
             var bytes = Units.Long(transfer["bytes_total"]);
             var files = Units.Long(transfer["files_total"]);
             Console.WriteLine($"{kind} of {Units.Text(transfer["remote_path"])} {state}: {bytes} bytes ({Units.Bytes(bytes)}), " +
-                $"{files} file{(files == 1 ? "" : "s")} in {Units.Seconds(clock.Elapsed)}, {Units.MegabytesPerSecond(bytes, clock.Elapsed)}");
+                $"{files} file{(files == 1 ? "" : "s")} in {Units.Seconds(clock.Elapsed)}, " +
+                Units.MegabytesPerSecond(bytes, clock.Elapsed));
         }
         return ExitCodes.Ok;
     }
@@ -76,7 +77,7 @@ internal static class TransferWatch
 
     private static Action<JsonNode> PlainLine(Stopwatch clock)
     {
-        var last = TimeSpan.MinValue;
+        TimeSpan? last = null;
         return transfer =>
         {
             if (clock.Elapsed - last < LineInterval)
@@ -86,13 +87,14 @@ internal static class TransferWatch
             var total = Units.Long(transfer["bytes_total"]);
             var percent = total > 0 ? $" ({100.0 * done / total:0}%)" : "";
             Console.WriteLine($"{transfer["kind"]} {Units.Text(transfer["remote_path"])}: {Units.Text(transfer["state"])}, " +
-                $"{Units.Bytes(done)} of {Units.Bytes(total)}{percent}, {Units.Long(transfer["files_done"])}/{Units.Long(transfer["files_total"])} files, " +
+                $"{Units.Bytes(done)} of {Units.Bytes(total)}{percent}, " +
+                $"{Units.Long(transfer["files_done"])}/{Units.Long(transfer["files_total"])} files, " +
                 $"{Units.MegabytesPerSecond(done, clock.Elapsed)}");
         };
     }
 
-    private static Task<(bool Ok, JsonNode? Answer)> WithProgressBarAsync(ApiClient client, string path, IReadOnlyCollection<string> doneStates,
-        CancellationToken cancellationToken) =>
+    private static Task<(bool Ok, JsonNode? Answer)> WithProgressBarAsync(ApiClient client, string path,
+        IReadOnlyCollection<string> doneStates, CancellationToken cancellationToken) =>
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(),
@@ -104,8 +106,9 @@ internal static class TransferWatch
                 {
                     task.MaxValue = Math.Max(1, Units.Long(transfer["bytes_total"]));
                     task.Value = Units.Long(transfer["bytes_done"]);
-                    task.Description = Markup.Escape($"{transfer["kind"]} {Units.Text(transfer["remote_path"])} " +
-                        $"({Units.Long(transfer["files_done"])}/{Units.Long(transfer["files_total"])} files, {Units.Text(transfer["state"])})");
+                    var files = Units.Long(transfer["files_total"]);
+                    task.Description = Markup.Escape(Units.Text(transfer["remote_path"]) +
+                        (files > 1 ? $" ({Units.Long(transfer["files_done"])}/{files} files)" : ""));
                 }, cancellationToken).ConfigureAwait(false);
             });
 }

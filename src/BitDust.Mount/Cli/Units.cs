@@ -18,7 +18,9 @@ internal static class Units
             value /= 1024;
             unit++;
         }
-        return unit == 0 ? $"{bytes.ToString(CultureInfo.InvariantCulture)} B" : $"{value.ToString("0.0", CultureInfo.InvariantCulture)} {Binary[unit]}";
+        return unit == 0
+            ? $"{bytes.ToString(CultureInfo.InvariantCulture)} B"
+            : $"{value.ToString("0.0", CultureInfo.InvariantCulture)} {Binary[unit]}";
     }
 
     /// <summary>Decimal megabytes per second, as rclone and dd print them.</summary>

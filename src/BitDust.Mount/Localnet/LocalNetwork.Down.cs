@@ -20,7 +20,9 @@ internal sealed partial class LocalNetwork
                 throw new LocalnetException($"{Folder} holds no {LocalnetState.FileName}: it is not a localnet, so it is not removed.");
             return null;
         }
-        if (purge && (CustomerHome.Root == Folder || CustomerHome.Root.StartsWith(Folder + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        var holdsCustomer = CustomerHome.Root == Folder ||
+            CustomerHome.Root.StartsWith(Folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        if (purge && holdsCustomer)
             throw new LocalnetException($"{Folder} holds this node's own home {CustomerHome.Root}: it is not removed.", isUsage: true);
         report($"Stopping the localnet in {Folder}: genesis + {state.Suppliers} suppliers");
         var results = await Task.WhenAll(state.NetworkNodes.Select(node => StopAsync(node, cancellationToken))).ConfigureAwait(false);
@@ -56,7 +58,8 @@ internal sealed partial class LocalNetwork
             using var process = Process.GetProcessById(pid.Value);
             process.Kill();
             await process.WaitForExitAsync(cancellationToken).WaitAsync(KillTimeout, cancellationToken).ConfigureAwait(false);
-            report($"  {node.Name} (pid {pid}) did not stop within {DaemonLauncher.StopTimeout.TotalSeconds:0} s and was killed; see {home.LogFile}");
+            report($"  {node.Name} (pid {pid}) did not stop within {DaemonLauncher.StopTimeout.TotalSeconds:0} s and was killed; " +
+                $"see {home.LogFile}");
             return true;
         }
         catch (ArgumentException)

@@ -14,7 +14,7 @@ internal sealed partial class LocalNetwork
 {
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Each recorded node with its live pid and its services' states (from /service/list/v1); null when there is no localnet.</summary>
+    /// <summary>Each recorded node with its live pid and its services (/service/list/v1); null when there is no localnet.</summary>
     public async Task<(LocalnetState State, IReadOnlyList<LocalnetNodeStatus> Nodes)?> StatusAsync(CancellationToken cancellationToken)
     {
         if (LocalnetState.Read(Folder) is not { } state)
@@ -35,7 +35,8 @@ internal sealed partial class LocalNetwork
             var (ok, answer) = await client.SendAsync(HttpMethod.Get, "/service/list/v1", null, timeout.Token).ConfigureAwait(false);
             return new LocalnetNodeStatus(node, pid, ok ? answer?["result"] as JsonArray : null);
         }
-        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is HttpRequestException ||
+                                  (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // Alive but not answering (starting, stopping, or stuck): shown without services.
             return new LocalnetNodeStatus(node, pid, null);

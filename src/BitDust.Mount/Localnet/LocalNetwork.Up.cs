@@ -19,22 +19,30 @@ internal sealed partial class LocalNetwork
         if (existing is not null)
         {
             if (suppliers is { } wanted && wanted != existing.Suppliers)
-                throw new LocalnetException($"the localnet in {Folder} has {existing.Suppliers} suppliers; to make one with {wanted}, first: " +
-                    "bitdust localnet down --purge", isUsage: true);
+            {
+                throw new LocalnetException($"the localnet in {Folder} has {existing.Suppliers} suppliers; to make one with {wanted}, " +
+                    "first: bitdust localnet down --purge", isUsage: true);
+            }
             if (donated is not null && donated != existing.Donated)
-                throw new LocalnetException($"the suppliers of the localnet in {Folder} donate {existing.Donated} each; to change it, first: " +
-                    "bitdust localnet down --purge", isUsage: true);
+            {
+                throw new LocalnetException($"the suppliers of the localnet in {Folder} donate {existing.Donated} each; to change it, " +
+                    "first: bitdust localnet down --purge", isUsage: true);
+            }
             if (IsUp(existing))
                 return (existing, true);
             report($"Bringing the localnet in {Folder} back up: genesis + {existing.Suppliers} suppliers");
         }
-        var state = existing ?? await PlanAsync(suppliers ?? DefaultSuppliers, donated ?? DefaultDonated, cancellationToken).ConfigureAwait(false);
+        var state = existing ??
+            await PlanAsync(suppliers ?? DefaultSuppliers, donated ?? DefaultDonated, cancellationToken).ConfigureAwait(false);
 
         state = state.With(await BringUpAsync(state.Genesis, cancellationToken).ConfigureAwait(false));
         var supplierNodes = state.Nodes.Where(n => n.Role == LocalnetRole.Supplier).ToList();
         var started = new LocalnetNode[supplierNodes.Count];
         // Daemons start mostly on the CPU (runtime, JIT, keys): a few at a time keeps each start inside its timeout.
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken,
+        };
         try
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, supplierNodes.Count), parallel, async (i, token) =>
@@ -51,8 +59,6 @@ internal sealed partial class LocalNetwork
         return (state, false);
     }
 
-    private static string DefaultDonated => ConfigSchema.Get("services/supplier/donated-space").Default;
-
     /// <summary>Every node runs, and this node is the recorded customer with the localnet's settings.</summary>
     private bool IsUp(LocalnetState state) =>
         state.Customer?.Home == CustomerHome.Root && state.Nodes.All(n => PidFile.ReadLivePid(n.NodeHome) is not null) &&
@@ -62,7 +68,7 @@ internal sealed partial class LocalNetwork
     private async Task<LocalnetState> PlanAsync(int suppliers, string donated, CancellationToken cancellationToken)
     {
         if (Directory.Exists(Folder) && Directory.EnumerateFileSystemEntries(Folder).Any())
-            throw new LocalnetException($"{Folder} is not empty and holds no {LocalnetState.FileName}; remove it or choose another --folder.");
+            throw new LocalnetException($"{Folder} is not empty and holds no {LocalnetState.FileName}; remove it or use another --folder.");
         Directory.CreateDirectory(Folder);
         report($"Starting a localnet in {Folder}: genesis + {suppliers} suppliers, {donated} donated each");
         LocalnetNode genesis;
@@ -72,8 +78,8 @@ internal sealed partial class LocalNetwork
             genesis = new LocalnetNode(LocalnetRole.Genesis, $"genesis-{Suffix()}", Path.Combine(Folder, "genesis"), null,
                 new LocalnetPorts(ports.Tcp(), ports.Udp(), ports.Tcp(), ports.Tcp(), ports.Tcp()));
             supplierNodes = Enumerable.Range(1, suppliers)
-                .Select(i => new LocalnetNode(LocalnetRole.Supplier, $"supplier-{Text(i)}-{Suffix()}", Path.Combine(Folder, $"supplier-{Text(i)}"), null,
-                    new LocalnetPorts(ports.Tcp(), ports.Udp(), ports.Tcp())))
+                .Select(i => new LocalnetNode(LocalnetRole.Supplier, $"supplier-{Text(i)}-{Suffix()}",
+                    Path.Combine(Folder, $"supplier-{Text(i)}"), null, new LocalnetPorts(ports.Tcp(), ports.Udp(), ports.Tcp())))
                 .ToList();
         }
         foreach (var node in supplierNodes.Prepend(genesis))
@@ -83,7 +89,8 @@ internal sealed partial class LocalNetwork
             foreach (var (key, value) in Settings(node, genesis, donated))
                 await config.SetAsync(key, value, cancellationToken).ConfigureAwait(false);
         }
-        var state = new LocalnetState(LocalnetState.CurrentVersion, Folder, suppliers, donated, DateTimeOffset.UtcNow, [genesis, .. supplierNodes]);
+        var state = new LocalnetState(LocalnetState.CurrentVersion, Folder, suppliers, donated, DateTimeOffset.UtcNow,
+            [genesis, .. supplierNodes]);
         await state.WriteAsync(cancellationToken).ConfigureAwait(false);
         return state;
     }
@@ -125,7 +132,7 @@ internal sealed partial class LocalNetwork
         return wanted.Where(s => config.Get(s.Key) != ConfigValues.Normalize(ConfigSchema.Get(s.Key), s.Value)).ToList();
     }
 
-    /// <summary>Points the node in BITDUST_HOME at the localnet (stopping it first if it runs), then brings it up as the customer.</summary>
+    /// <summary>Points the node in BITDUST_HOME at the localnet (stopping it first if it runs), then brings it up as customer.</summary>
     private async Task<LocalnetNode> BringUpCustomerAsync(LocalnetState state, CancellationToken cancellationToken)
     {
         CustomerHome.Create();
@@ -135,14 +142,16 @@ internal sealed partial class LocalNetwork
             if (PidFile.ReadLivePid(CustomerHome) is { } running)
             {
                 report($"  stopping this node (pid {running}) to point it at the localnet");
-                var (_, stopped) = await DaemonLauncher.StopAsync(CustomerHome, DaemonLauncher.StopTimeout, cancellationToken).ConfigureAwait(false);
+                var (_, stopped) = await DaemonLauncher.StopAsync(CustomerHome, DaemonLauncher.StopTimeout, cancellationToken)
+                    .ConfigureAwait(false);
                 if (!stopped)
                     throw new LocalnetException($"this node (pid {running}) did not stop; see {CustomerHome.LogFile}");
             }
             var config = NodeConfig.Load(CustomerHome);
             foreach (var (key, value) in changes)
                 await config.SetAsync(key, value, cancellationToken).ConfigureAwait(false);
-            report($"  this node ({CustomerHome.Root}) is their customer now: {string.Join(", ", changes.Select(c => $"{c.Key} = {c.Value}"))}");
+            report($"  this node ({CustomerHome.Root}) is their customer now: " +
+                string.Join(", ", changes.Select(c => $"{c.Key} = {c.Value}")));
         }
         var customer = state.Customer is { } known && known.Home == CustomerHome.Root
             ? known
@@ -158,25 +167,29 @@ internal sealed partial class LocalNetwork
     {
         var clock = Stopwatch.StartNew();
         var home = node.NodeHome;
-        var pid = PidFile.ReadLivePid(home) ?? await DaemonLauncher.StartAsync(home, DaemonLauncher.StartTimeout, cancellationToken).ConfigureAwait(false);
+        var pid = PidFile.ReadLivePid(home) ??
+            await DaemonLauncher.StartAsync(home, DaemonLauncher.StartTimeout, cancellationToken).ConfigureAwait(false);
         if (pid is null)
         {
-            throw new LocalnetException($"{node.Name} did not come up within {DaemonLauncher.StartTimeout.TotalSeconds:0} s. The end of its log " +
-                $"({home.LogFile}):{Environment.NewLine}{string.Join(Environment.NewLine, DaemonLauncher.LogTail(home).Select(l => "  " + l))}");
+            var log = string.Join(Environment.NewLine, DaemonLauncher.LogTail(home).Select(line => "  " + line));
+            throw new LocalnetException($"{node.Name} did not come up within {DaemonLauncher.StartTimeout.TotalSeconds:0} s. " +
+                $"The end of its log ({home.LogFile}):{Environment.NewLine}{log}");
         }
         using var client = new ApiClient(home);
         var identity = await EnsureIdentityAsync(client, node, cancellationToken).ConfigureAwait(false);
-        if (requiredServer is not null && !(identity["identity_servers"] as JsonArray ?? []).Any(s => Units.Text(s) == requiredServer))
+        var servers = (identity["identity_servers"] as JsonArray ?? []).Select(Units.Text).ToList();
+        if (requiredServer is not null && !servers.Contains(requiredServer))
         {
             throw new LocalnetException($"the identity {Units.Text(identity["name"])} of {home.Root} is published on " +
-                $"{string.Join(", ", (identity["identity_servers"] as JsonArray ?? []).Select(Units.Text))}, not on the localnet's identity server " +
-                $"{requiredServer}, so its suppliers cannot find it. Use a fresh BITDUST_HOME as the localnet's customer.");
+                $"{string.Join(", ", servers)}, not on the localnet's identity server {requiredServer}, so its suppliers cannot find it. " +
+                "Use a fresh BITDUST_HOME as the localnet's customer.");
         }
         await NodeReadiness.WaitAsync(client, node, DaemonLauncher.StartTimeout, cancellationToken).ConfigureAwait(false);
         var ready = node with { Name = Units.Text(identity["name"]), Pid = pid };
         if (node.Role == LocalnetRole.Customer)
             ready = ready with { Ports = await ActualPortsAsync(client, cancellationToken).ConfigureAwait(false) };
-        report($"  {ready.Role.ToString().ToLowerInvariant(),-8} {ready.Name,-20} ready in {Units.Seconds(clock.Elapsed)}, pid {pid}: {ready.Ports}");
+        report($"  {ready.Role.ToString().ToLowerInvariant(),-8} {ready.Name,-20} ready in {Units.Seconds(clock.Elapsed)}, " +
+            $"pid {pid}: {ready.Ports}");
         return ready;
     }
 
@@ -187,9 +200,13 @@ internal sealed partial class LocalNetwork
         if (has && current?["result"] is { } existing)
             return existing;
         var body = new JsonObject { ["username"] = node.Name }.ToJsonString();
-        var (created, answer) = await client.SendAsync(HttpMethod.Post, "/identity/create/v1", body, cancellationToken).ConfigureAwait(false);
+        var (created, answer) = await client.SendAsync(HttpMethod.Post, "/identity/create/v1", body, cancellationToken)
+            .ConfigureAwait(false);
         if (!created || answer?["result"] is not { } identity)
-            throw new LocalnetException($"{node.Name} could not create its identity: {Units.Text(answer?["errors"])}; see {node.NodeHome.LogFile}");
+        {
+            throw new LocalnetException($"{node.Name} could not create its identity: {Units.Text(answer?["errors"])}; " +
+                $"see {node.NodeHome.LogFile}");
+        }
         return identity;
     }
 
@@ -198,6 +215,7 @@ internal sealed partial class LocalNetwork
     {
         var (_, answer) = await client.SendAsync(HttpMethod.Get, "/network/status/v1?dht=1", null, cancellationToken).ConfigureAwait(false);
         var status = answer?["result"];
-        return new LocalnetPorts(client.BaseAddress?.Port ?? 0, (int)Units.Long(status?["dht"]?["port"]), (int)Units.Long(status?["tcp"]?["port"]));
+        return new LocalnetPorts(client.BaseAddress?.Port ?? 0, (int)Units.Long(status?["dht"]?["port"]),
+            (int)Units.Long(status?["tcp"]?["port"]));
     }
 }

@@ -12,6 +12,10 @@ namespace BitDust.Mount.Localnet;
 internal sealed partial class LocalNetwork(string folder, NodeHome customerHome, Action<string> report)
 {
     public const int DefaultSuppliers = 7;
+
+    /// <summary>What each supplier donates unless told otherwise: the config key's own default.</summary>
+    public static string DefaultDonated => ConfigSchema.Get("services/supplier/donated-space").Default;
+
     private const string Loopback = "127.0.0.1";
 
     public string Folder { get; } = Path.GetFullPath(folder);

@@ -49,7 +49,7 @@ internal sealed record LocalnetState(int Version, string Folder, int Suppliers, 
         {
             throw new LocalnetException($"{path} is damaged ({e.Message}); stop its daemons by pid and remove {folder}.");
         }
-        if (state is null || state.Version != CurrentVersion || state.Nodes is null || state.Nodes.Count(n => n.Role == LocalnetRole.Genesis) != 1)
+        if (state?.Nodes is null || state.Version != CurrentVersion || state.Nodes.Count(n => n.Role == LocalnetRole.Genesis) != 1)
             throw new LocalnetException($"{path} is not a version {CurrentVersion} localnet file with one genesis node.");
         return state;
     }

@@ -36,7 +36,7 @@ internal sealed class FakeNodeApi : IAsyncDisposable
     /// <summary>Every request as "METHOD /path?query body".</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    /// <summary>Serves <paramref name="handle"/>(request, body) until disposed; the handler returns an HTTP status and the envelope.</summary>
+    /// <summary>Serves <paramref name="handle"/>(request, body) until disposed; it returns an HTTP status and the envelope.</summary>
     public static FakeNodeApi Start(Func<HttpListenerRequest, string, (int Status, JsonNode Answer)> handle) => new(handle);
 
     public static (int, JsonNode) Ok(JsonNode result) => (200, new JsonObject { ["status"] = "OK", ["result"] = result.DeepClone() });
@@ -60,7 +60,9 @@ internal sealed class FakeNodeApi : IAsyncDisposable
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var body = await reader.ReadToEndAsync();
             Requests.Enqueue($"{context.Request.HttpMethod} {context.Request.Url!.PathAndQuery} {body}".TrimEnd());
-            var (status, answer) = context.Request.Headers["Authorization"] != $"Bearer {Token}" ? Error(401, "no token") : Handle(context.Request, body);
+            var (status, answer) = context.Request.Headers["Authorization"] != $"Bearer {Token}"
+                ? Error(401, "no token")
+                : Handle(context.Request, body);
             var bytes = Encoding.UTF8.GetBytes(answer.ToJsonString());
             context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";

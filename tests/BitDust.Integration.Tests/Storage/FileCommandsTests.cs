@@ -108,7 +108,8 @@ public sealed class FileCommandsTests
         Assert.Matches(@"(?m)^  5-6 +6/7 +4$", output);
         Assert.Contains("blocks below full redundancy: 3, 5-6", output, StringComparison.Ordinal);
         Assert.Contains("supplier-1-abcd", output, StringComparison.Ordinal);
-        Assert.Equal(info.ToJsonString(), JsonNode.Parse(await node.Cli.RunOkAsync("file", "info", "docs/report.bin", "--json"))!.ToJsonString());
+        var json = await node.Cli.RunOkAsync("file", "info", "docs/report.bin", "--json");
+        Assert.Equal(info.ToJsonString(), JsonNode.Parse(json)!.ToJsonString());
 
         var (missing, _, missingError) = await node.Cli.RunAsync("file", "info", "nope");
         Assert.Equal(1, missing);
@@ -119,7 +120,8 @@ public sealed class FileCommandsTests
     public async Task Verbs_exit_3_without_a_node_and_2_for_a_local_path_that_does_not_exist()
     {
         await using var cli = BitDustCli.WithFreshHome();
-        foreach (var verb in new[] { new[] { "file", "list" }, ["supplier", "list"], ["customer", "list"], ["space", "consumed"], ["space", "donated"] })
+        string[][] verbs = [["file", "list"], ["supplier", "list"], ["customer", "list"], ["space", "consumed"], ["space", "donated"]];
+        foreach (var verb in verbs)
         {
             var (code, _, error) = await cli.RunAsync(verb);
             Assert.True(code == 3, $"bitdust {string.Join(' ', verb)} exited {code}: {error}");
