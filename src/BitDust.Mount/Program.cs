@@ -11,7 +11,12 @@ internal static class Program
             BitDust.NET: a decentralized, encrypted, self-repairing storage network, exposed as a drive.
             BITDUST_HOME (default ~/.bitdust) selects the node, so several can run on one machine.
             """);
-        foreach (var command in NodeCommands.Create().Concat(ConfigCommands.Create()).Append(IdentityCommands.Create()).Append(ApiCommand.Create()))
+        IEnumerable<Command> commands =
+        [
+            .. NodeCommands.Create(), .. ConfigCommands.Create(), IdentityCommands.Create(), ApiCommand.Create(),
+            FileCommands.Create(), .. SupplierCommands.Create(), SpaceCommands.Create(), LocalnetCommands.Create(),
+        ];
+        foreach (var command in commands)
             root.Subcommands.Add(command);
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }

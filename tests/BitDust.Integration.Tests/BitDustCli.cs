@@ -3,8 +3,8 @@ using System.Globalization;
 
 namespace BitDust.Integration.Tests;
 
-/// <summary>Runs the real `bitdust` program (the built BitDust.Mount) against one home, as a user would type it.</summary>
-internal sealed class BitDustCli(string home) : IAsyncDisposable
+/// <summary>Runs the real `bitdust` program (the built BitDust.Mount) against one home, as a user would type it. Public: fixtures expose it.</summary>
+public sealed class BitDustCli(string home) : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
 
@@ -16,7 +16,9 @@ internal sealed class BitDustCli(string home) : IAsyncDisposable
         return new BitDustCli(home);
     }
 
-    public async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    public Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunAsync(CommandTimeout, args);
+
+    public async Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -33,12 +35,12 @@ internal sealed class BitDustCli(string home) : IAsyncDisposable
         var error = process.StandardError.ReadToEndAsync();
         try
         {
-            await process.WaitForExitAsync().WaitAsync(CommandTimeout);
+            await process.WaitForExitAsync().WaitAsync(timeout);
         }
         catch (TimeoutException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"bitdust {string.Join(' ', args)} did not finish within {CommandTimeout}");
+            throw new TimeoutException($"bitdust {string.Join(' ', args)} did not finish within {timeout}");
         }
         return (process.ExitCode, await output, await error);
     }

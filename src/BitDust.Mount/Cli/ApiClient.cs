@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -32,6 +33,14 @@ internal sealed class ApiClient(NodeHome home) : IDisposable
     /// <summary>Calls an endpoint; returns whether the answer's status is OK, and the whole JSON answer.</summary>
     public async Task<(bool Ok, JsonNode? Answer)> SendAsync(HttpMethod method, string path, string? json, CancellationToken cancellationToken)
     {
+        var (_, ok, answer) = await CallAsync(method, path, json, cancellationToken).ConfigureAwait(false);
+        return (ok, answer);
+    }
+
+    /// <summary>As <see cref="SendAsync"/>, with the HTTP status, which tells bad input (400) from other failures.</summary>
+    public async Task<(HttpStatusCode Status, bool Ok, JsonNode? Answer)> CallAsync(HttpMethod method, string path, string? json,
+        CancellationToken cancellationToken)
+    {
         var baseAddress = BaseAddress ?? throw new HttpRequestException($"no node is running in {home.Root} (start one with: bitdust daemon)");
         using var request = new HttpRequestMessage(method, new Uri(baseAddress, path));
         if (ApiToken.TryRead(home) is { } token)
@@ -49,7 +58,7 @@ internal sealed class ApiClient(NodeHome home) : IDisposable
         {
             answer = JsonValue.Create(body);
         }
-        return (answer?["status"]?.GetValue<string>() == "OK", answer);
+        return (response.StatusCode, answer?["status"]?.GetValue<string>() == "OK", answer);
     }
 
     public void Dispose() => _http.Dispose();

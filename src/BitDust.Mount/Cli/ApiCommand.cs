@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using BitDust.Engine.Configuration;
 
 namespace BitDust.Mount.Cli;
 
@@ -22,19 +20,13 @@ internal static class ApiCommand
                 return ExitCodes.Usage;
             }
             var target = parse.GetValue(path)!;
-            using var client = new ApiClient(NodeHome.FromEnvironment());
-            try
+            return await ApiCall.RunAsync(async client =>
             {
                 var (ok, answer) = await client.SendAsync(new HttpMethod(verb), target.StartsWith('/') ? target : "/" + target,
                     parse.GetValue(body), ct).ConfigureAwait(false);
-                Console.WriteLine(answer?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "");
+                Output.Json(answer);
                 return ok ? ExitCodes.Ok : ExitCodes.Failed;
-            }
-            catch (HttpRequestException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return ExitCodes.NotRunning;
-            }
+            }).ConfigureAwait(false);
         });
         return command;
     }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using BitDust.Engine.Configuration;
 
 namespace BitDust.Mount.Cli;
 
@@ -52,25 +50,8 @@ internal static class IdentityCommands
         return identity;
     }
 
-    private static async Task<int> CallAsync(string path, JsonObject? body, CancellationToken cancellationToken)
-    {
-        using var client = new ApiClient(NodeHome.FromEnvironment());
-        try
-        {
-            var (ok, answer) = body is null
-                ? await client.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false)
-                : await client.SendAsync(HttpMethod.Post, path, body.ToJsonString(), cancellationToken).ConfigureAwait(false);
-            if (!ok)
-                return Output.Failure(answer);
-            Console.WriteLine(answer!["result"]!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            return ExitCodes.Ok;
-        }
-        catch (HttpRequestException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.NotRunning;
-        }
-    }
+    private static Task<int> CallAsync(string path, JsonObject? body, CancellationToken cancellationToken) =>
+        ApiCall.ShowAsync(body is null ? HttpMethod.Get : HttpMethod.Post, path, body, json: true, render: null, cancellationToken);
 
     private static string? Passphrase(FileInfo? file, bool confirm)
     {

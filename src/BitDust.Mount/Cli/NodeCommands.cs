@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BitDust.Engine.Configuration;
@@ -10,9 +9,6 @@ namespace BitDust.Mount.Cli;
 /// <summary><c>daemon</c>, <c>run</c>, <c>stop</c>, <c>restart</c>, <c>status</c>, <c>states</c>: the node's life.</summary>
 internal static class NodeCommands
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
-
     public static IEnumerable<Command> Create()
     {
         var daemon = new Command("daemon", "Start the node in the background (its log: $BITDUST_HOME/logs/bitdust.log).");
@@ -54,13 +50,14 @@ internal static class NodeCommands
             return ExitCodes.Ok;
         }
         Console.WriteLine($"Starting BitDust node in {home.Root} ...");
-        var pid = await DaemonLauncher.StartAsync(home, StartTimeout, cancellationToken).ConfigureAwait(false);
+        var pid = await DaemonLauncher.StartAsync(home, DaemonLauncher.StartTimeout, cancellationToken).ConfigureAwait(false);
         if (pid is null)
         {
-            Console.Error.WriteLine($"error: the node did not come up within {StartTimeout.TotalSeconds:0} s. The end of its log ({home.LogFile}):");
-            if (File.Exists(home.LogFile))
-                foreach (var line in File.ReadLines(home.LogFile).TakeLast(15))
-                    Console.Error.WriteLine("  " + line);
+            Console.Error.WriteLine(
+                $"error: the node did not come up within {DaemonLauncher.StartTimeout.TotalSeconds:0} s. " +
+                $"The end of its log ({home.LogFile}):");
+            foreach (var line in DaemonLauncher.LogTail(home))
+                Console.Error.WriteLine("  " + line);
             return ExitCodes.Failed;
         }
         using var client = new ApiClient(home);
@@ -70,29 +67,16 @@ internal static class NodeCommands
 
     private static async Task<int> StopAsync(NodeHome home, CancellationToken cancellationToken)
     {
-        if (PidFile.ReadLivePid(home) is not { } pid)
+        var (pid, stopped) = await DaemonLauncher.StopAsync(home, DaemonLauncher.StopTimeout, cancellationToken).ConfigureAwait(false);
+        if (pid is null)
         {
             Console.WriteLine($"BitDust node in {home.Root} is not running.");
             return ExitCodes.Ok;
         }
-        using var client = new ApiClient(home);
-        var asked = false;
-        try
+        if (!stopped)
         {
-            (asked, _) = await client.SendAsync(HttpMethod.Get, "/process/stop/v1", null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException)
-        {
-            asked = false;
-        }
-        if (!asked)
-            Posix.SendSignal(pid, Posix.SigTerm);
-        var clock = Stopwatch.StartNew();
-        while (PidFile.ReadLivePid(home) is not null && clock.Elapsed < StopTimeout)
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        if (PidFile.ReadLivePid(home) is not null)
-        {
-            Console.Error.WriteLine($"error: the node (pid {pid}) did not stop within {StopTimeout.TotalSeconds:0} s; see {home.LogFile}.");
+            Console.Error.WriteLine(
+                $"error: the node (pid {pid}) did not stop within {DaemonLauncher.StopTimeout.TotalSeconds:0} s; see {home.LogFile}.");
             return ExitCodes.Failed;
         }
         Console.WriteLine($"BitDust node stopped (pid {pid}).");

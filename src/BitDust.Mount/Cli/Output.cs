@@ -1,10 +1,13 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace BitDust.Mount.Cli;
 
-/// <summary>How the CLI reports an API error: the API's own messages, one per line, on stderr.</summary>
+/// <summary>How the CLI prints: API errors as the API words them, on stderr; results as indented JSON for scripts.</summary>
 internal static class Output
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public static int Failure(JsonNode? answer)
     {
         if (answer?["errors"] is JsonArray errors && errors.Count > 0)
@@ -18,4 +21,13 @@ internal static class Output
         }
         return ExitCodes.Failed;
     }
+
+    /// <summary>As <see cref="Failure(JsonNode?)"/>; a request the API refused as bad input (400) is exit code 2.</summary>
+    public static int Failure(System.Net.HttpStatusCode status, JsonNode? answer)
+    {
+        Failure(answer);
+        return status == System.Net.HttpStatusCode.BadRequest ? ExitCodes.Usage : ExitCodes.Failed;
+    }
+
+    public static void Json(JsonNode? node) => Console.WriteLine(node?.ToJsonString(Indented) ?? "null");
 }

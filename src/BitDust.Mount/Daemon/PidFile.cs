@@ -22,11 +22,29 @@ internal static class PidFile
         try
         {
             using var process = Process.GetProcessById(pid);
-            return process.HasExited ? null : pid;
+            return process.HasExited || IsZombie(pid) ? null : pid;
         }
         catch (ArgumentException)
         {
             return null;
+        }
+    }
+
+    // A daemon killed with SIGKILL stays a zombie until its parent (init, for a detached daemon) reaps it: it is gone all the same.
+    private static bool IsZombie(int pid)
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        try
+        {
+            // /proc/PID/stat: "pid (comm) S ...", comm may hold spaces and parentheses, the state follows the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            var end = stat.LastIndexOf(')');
+            return end > 0 && end + 2 < stat.Length && stat[end + 2] == 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
