@@ -10,7 +10,8 @@ namespace BitDust.Engine.Network.Transport;
 
 /// <summary>
 /// One connection per peer identity, dialed on first use, reused while alive and dialed again after a drop.
-/// Failed dials back off exponentially, and the backoff carries over between calls so a dead peer is not hammered.
+/// Failed dials back off exponentially, and the backoff carries over between calls so a dead peer is not hammered: a call made
+/// while it lasts fails at once with the last dial's reason.
 /// </summary>
 public sealed class PeerConnector : IAsyncDisposable
 {
@@ -59,27 +60,36 @@ public sealed class PeerConnector : IAsyncDisposable
             if (slot.Connection is { } stale)
                 await stale.DisposeAsync().ConfigureAwait(false);
             slot.Connection = null;
+            // A peer still in the backoff of earlier failed calls is not dialed, and the caller is not kept waiting for it:
+            // a caller that can do without this peer (a download with parity to spare) goes on at once.
+            var wait = slot.NextAttempt - Environment.TickCount64;
+            if (wait > 0 && slot.LastFailure is { } last)
+            {
+                throw new IOException($"{peer.Identity} at {peer.EndPoint} is unreachable ({last}); " +
+                    $"next dial in {wait / 1000.0:0.0} s");
+            }
             for (var attempt = 1; ; attempt++)
             {
-                var wait = slot.NextAttempt - Environment.TickCount64;
-                if (wait > 0)
-                    await Task.Delay(TimeSpan.FromMilliseconds(wait), linked.Token).ConfigureAwait(false);
                 try
                 {
                     slot.Connection = await PeerConnection.ConnectAsync(peer, _credentials, _handlers, _options, _logger, linked.Token)
                         .ConfigureAwait(false);
                     slot.Failures = 0;
+                    slot.LastFailure = null;
                     return slot.Connection;
                 }
                 catch (Exception e) when (IsTransient(e) && !linked.IsCancellationRequested)
                 {
                     slot.Failures++;
+                    slot.LastFailure = e.Message;
                     var delay = Backoff(slot.Failures);
                     slot.NextAttempt = Environment.TickCount64 + (long)delay.TotalMilliseconds;
                     _logger.DialFailed(attempt, peer.Identity, peer.EndPoint, e.Message, delay);
                     if (attempt >= _options.DialAttempts)
                         throw;
                 }
+                // Within one call the waits grow with this call's attempts, so a call lasts about a second, not minutes.
+                await Task.Delay(Backoff(attempt), linked.Token).ConfigureAwait(false);
             }
         }
         finally
@@ -133,6 +143,9 @@ public sealed class PeerConnector : IAsyncDisposable
         public int Failures { get; set; }
 
         public long NextAttempt { get; set; }
+
+        /// <summary>Why the last dial failed, until one succeeds.</summary>
+        public string? LastFailure { get; set; }
 
         /// <summary>The connection, if alive and still to the key the caller expects (an identity document may have changed).</summary>
         public PeerConnection? Live(PeerContact peer) =>

@@ -69,4 +69,40 @@ public sealed class KeepAliveAndReconnectTests
         Assert.NotSame(first, await connector.ConnectAsync(peer).AsTask().WaitAsync(StepTimeout));
         Assert.Contains(alice.Log.Lines, l => l.Contains("Dial 1 to bob", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_peer_that_stays_down_fails_the_next_calls_at_once_until_its_backoff_ends_then_is_dialed_again()
+    {
+        var options = Brisk with { DialAttempts = 3, ReconnectBaseDelay = TimeSpan.FromMilliseconds(200) };
+        using var alice = TestNode.Create("alice", options);
+        using var bob = TestNode.Create("bob", options);
+        bob.Handlers.MapRequest("ping", (_, _) => ValueTask.FromResult(new byte[] { 1 }));
+        var identities = new KnownIdentities(alice, bob);
+        await using var connector = new PeerConnector(alice.Credentials, alice.Handlers, options, alice.Log);
+        var listener = bob.Listen(identities);
+        var endPoint = listener.LocalEndPoint;
+        var peer = bob.At(endPoint);
+        await listener.DisposeAsync();
+
+        // Three dials, waiting 200 and 400 ms between them: the call gives up within a second or two.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<Exception>(() => connector.SendRequestAsync(peer, "ping", default).WaitAsync(StepTimeout));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(5));
+        int Dials() => alice.Log.Lines.Count(l =>
+            l.Contains("Dial ", StringComparison.Ordinal) && l.Contains(" to bob ", StringComparison.Ordinal));
+        var dials = Dials();
+        Assert.Equal(3, dials);
+
+        // Within the carried-over backoff (about 0.8 s after 3 failures) a call is refused at once, without a dial.
+        clock.Restart();
+        var refused = await Assert.ThrowsAsync<IOException>(() => connector.SendRequestAsync(peer, "ping", default).WaitAsync(StepTimeout));
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"the call waited {clock.Elapsed}");
+        Assert.Contains("is unreachable", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(dials, Dials());
+
+        // Once bob is back and the backoff is over, the next call dials and gets through.
+        await using var restarted = bob.Listen(identities, endPoint);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal([1], await connector.SendRequestAsync(peer, "ping", default).WaitAsync(StepTimeout));
+    }
 }
