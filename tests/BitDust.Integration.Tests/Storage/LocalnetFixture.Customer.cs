@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace BitDust.Integration.Tests.Storage;
+
+/// <summary>The customer's side: wait until it is READY, run <c>bitdust file ...</c>, follow transfers and catalog backups.</summary>
+public partial class LocalnetFixture
+{
+    /// <summary>Long enough for a few hundred MiB up or down on a loaded 2-core machine.</summary>
+    public static readonly TimeSpan TransferTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>Hiring takes seconds; a restore on a fresh home may wait out one 30 s retry.</summary>
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
+
+    private const string CatalogBackedUp = "catalog backed up as version";
+
+    /// <summary>
+    /// Until the customer service of <paramref name="customer"/> (default: the localnet's customer) is READY with every position
+    /// of its family held; returns <c>/supplier/list/v1</c>. A FAILED service or the timeout fails the test with the service's
+    /// state, the family and the end of the customer's log.
+    /// </summary>
+    public async Task<JsonArray> WaitCustomerReadyAsync(BitDustCli? customer = null, TimeSpan? timeout = null)
+    {
+        customer ??= Customer;
+        var last = "no answer yet";
+        return await PollAsync(async () =>
+        {
+            var service = Result(await customer.ApiAsync(HttpMethod.Get, "/service/info/service_customer/v1"));
+            var state = service["network_state"]!.GetValue<string>();
+            last = $"service {service["state"]} {state} ({service["reason"]})";
+            Assert.False(state == "FAILED", $"the customer service of {customer.Home} FAILED: {last}\n{LogTail(customer.Home)}");
+            if (state != "READY")
+                return null;
+            var family = Result(await customer.ApiAsync(HttpMethod.Get, "/supplier/list/v1")).AsArray();
+            last = $"READY, family: {family.ToJsonString()}";
+            return family.All(m => m!["supplier"] is not null && m["state"]!.GetValue<string>() is not ("fired" or "missing"))
+                ? family
+                : null;
+        }, timeout ?? ReadyTimeout, () => $"the customer in {customer.Home} is not READY with its family: {last}\n" +
+            LogTail(customer.Home));
+    }
+
+    /// <summary><c>bitdust file ARGS</c> as the customer, with a timeout fit for large transfers.</summary>
+    public Task<(int ExitCode, string Output, string Error)> FileAsync(params string[] args) => FileAsync(Customer, args);
+
+    public static Task<(int ExitCode, string Output, string Error)> FileAsync(BitDustCli customer, params string[] args) =>
+        customer.RunAsync(TransferTimeout, ["file", .. args]);
+
+    /// <summary><c>bitdust file ARGS</c> that must succeed; its output.</summary>
+    public Task<string> FileOkAsync(params string[] args) => FileOkAsync(Customer, args);
+
+    public static async Task<string> FileOkAsync(BitDustCli customer, params string[] args)
+    {
+        var (code, output, error) = await FileAsync(customer, args);
+        Assert.True(code == 0, $"bitdust file {string.Join(' ', args)} exited {code}: {output}{error}\n{LogTail(customer.Home)}");
+        return output;
+    }
+
+    /// <summary>Until every upload of <paramref name="customer"/> is complete (all n fragments of every block stored).</summary>
+    public async Task WaitUploadsCompleteAsync(BitDustCli? customer = null)
+    {
+        customer ??= Customer;
+        var last = "";
+        await PollAsync(async () =>
+        {
+            var uploads = Result(await customer.ApiAsync(HttpMethod.Get, "/transfer/list/v1")).AsArray()
+                .Where(t => t!["kind"]!.GetValue<string>() == "upload").ToList();
+            last = string.Join("; ", uploads.Select(t => $"{t!["remote_path"]} {t["state"]} {t["bytes_done"]}/{t["bytes_total"]}"));
+            var failed = uploads.FirstOrDefault(t => t!["state"]!.GetValue<string>() == "failed");
+            Assert.True(failed is null, $"an upload failed: {failed?.ToJsonString()}\n{LogTail(customer.Home)}");
+            return uploads.All(t => t!["state"]!.GetValue<string>() == "complete") ? "complete" : null;
+        }, TransferTimeout, () => $"the uploads of {customer.Home} are not complete: {last}\n{LogTail(customer.Home)}");
+    }
+
+    /// <summary>
+    /// Until a catalog backup has finished after this call and none follows for a while: the catalog in the network then holds
+    /// every change made before the call.
+    /// </summary>
+    public async Task WaitCatalogBackedUpAsync(BitDustCli? customer = null)
+    {
+        customer ??= Customer;
+        var log = Path.Combine(customer.Home, "logs", "bitdust.log");
+        int Backups() => File.ReadLines(log).Count(l => l.Contains(CatalogBackedUp, StringComparison.Ordinal));
+        var before = Backups();
+        var (count, since) = (before, Stopwatch.StartNew());
+        await PollAsync(() =>
+        {
+            if (Backups() is var now && now != count)
+                (count, since) = (now, Stopwatch.StartNew());
+            // A change made just before the call is backed up at most two backup delays after the backup running then.
+            return Task.FromResult(count > before && since.Elapsed > TimeSpan.FromSeconds(6) ? "backed up" : null);
+        }, TimeSpan.FromSeconds(90), () => $"no catalog backup of {customer.Home} settled: {count - before} since the call\n" +
+            LogTail(customer.Home));
+    }
+
+    /// <summary>The "result" of an API answer that must be OK.</summary>
+    public static JsonNode Result(JsonNode answer)
+    {
+        Assert.True(answer["status"]?.GetValue<string>() == "OK", $"the API answered {answer.ToJsonString()}");
+        return answer["result"]!;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="probe"/> every 200 ms until it returns a value, for at most <paramref name="timeout"/>, then fails
+    /// with <paramref name="failure"/>. A node that is not answering yet (restarting, no port file) counts as "not yet".
+    /// </summary>
+    public static async Task<T> PollAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> failure) where T : class
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if (await probe().WaitAsync(TimeSpan.FromSeconds(30)) is { } value)
+                    return value;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or TimeoutException or JsonException
+                or FormatException)
+            {
+                // Not answering yet.
+            }
+            if (clock.Elapsed > timeout)
+                Assert.Fail($"after {clock.Elapsed.TotalSeconds:0} s: {failure()}");
+            await Task.Delay(200);
+        }
+    }
+}
