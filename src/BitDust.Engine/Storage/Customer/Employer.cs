@@ -25,6 +25,7 @@ public sealed partial class Employer
     private readonly SemaphoreSlim _hiringGate = new(1, 1);
     private readonly Dictionary<string, int> _failedAudits = new(StringComparer.Ordinal);
     private volatile string _status = "not started";
+    private DateTimeOffset _watchingSince = DateTimeOffset.UtcNow;
 
     /// <param name="requestRebuild">Asks the rebuild for a pass (a member replaced or back online, a fragment lost).</param>
     public Employer(CustomerStorage storage, SupplierHiring hiring, EmployerOptions options, Action requestRebuild, ILogger? logger = null)
@@ -42,9 +43,13 @@ public sealed partial class Employer
     private Family Family => _storage.Family;
 
     /// <summary>Pings (from now on) and audits (after one audit interval) until stopped.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
-        RepeatAsync(TimeSpan.Zero, _options.PingInterval, MonitorAsync, cancellationToken),
-        RepeatAsync(_options.AuditInterval, _options.AuditInterval, AuditAllAsync, cancellationToken));
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        _watchingSince = DateTimeOffset.UtcNow;
+        return Task.WhenAll(
+            RepeatAsync(TimeSpan.Zero, _options.PingInterval, MonitorAsync, cancellationToken),
+            RepeatAsync(_options.AuditInterval, _options.AuditInterval, AuditAllAsync, cancellationToken));
+    }
 
     private async Task RepeatAsync(TimeSpan first, TimeSpan every, Func<CancellationToken, Task> round, CancellationToken cancellationToken)
     {
@@ -95,12 +100,17 @@ public sealed partial class Employer
         return reports;
     }
 
-    /// <summary>Fires the members unreachable past the deadline, unless fewer than k members answer at all.</summary>
+    /// <summary>
+    /// Fires the members unreachable past the deadline, unless fewer than k members answer at all. The time counts from when
+    /// a member was last seen (or hired), but not from before this employer started watching: while this node was off, nobody
+    /// saw whether the member was there.
+    /// </summary>
     private async Task FireOverdueAsync(IReadOnlyList<PingReport> pings, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
         var overdue = Family.Members.OfType<FamilyMember>()
-            .Where(m => m.State == SupplierState.Offline && now - (m.LastSeen ?? m.Hired) > _options.OfflineDeadline).ToList();
+            .Where(m => m.State == SupplierState.Offline && now - Max(m.LastSeen ?? m.Hired, _watchingSince) > _options.OfflineDeadline)
+            .ToList();
         if (overdue.Count == 0)
             return;
         var answered = pings.Count(p => p.Problem is null);
@@ -118,6 +128,8 @@ public sealed partial class Employer
                 cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "an employer round failed")]
     private partial void LogRoundFailed(Exception exception);

@@ -17,6 +17,7 @@ namespace BitDust.Engine.Storage.Customer;
 public sealed partial class Rebuilder(CustomerStorage storage, RebuildOptions options, Action? rebuilt = null, ILogger? logger = null)
 {
     private const int ProblemsShown = 5;
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Channel<bool> _requests =
         Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -79,6 +80,7 @@ public sealed partial class Rebuilder(CustomerStorage storage, RebuildOptions op
 
     private async Task<Transfer?> PassAsync(CancellationToken cancellationToken)
     {
+        await PingOfflineAsync(cancellationToken).ConfigureAwait(false);
         var work = new List<(CatalogVersion Version, long Bytes)>();
         var waiting = 0;
         foreach (var version in Candidates())
@@ -135,6 +137,19 @@ public sealed partial class Rebuilder(CustomerStorage storage, RebuildOptions op
         transfer.MoveTo(TransferState.Failed, error);
         _status = error;
         LogPassIncomplete(transfer.Id, error);
+    }
+
+    /// <summary>
+    /// Pings the members last seen offline, so one back is rebuilt onto in this pass (the employer's pings do the same, but
+    /// the rebuild does not count on the employer running).
+    /// </summary>
+    private async Task PingOfflineAsync(CancellationToken cancellationToken)
+    {
+        var family = storage.Family;
+        var timeout = storage.Options.RequestTimeout < PingTimeout ? storage.Options.RequestTimeout : PingTimeout;
+        await Task.WhenAll(family.Members.OfType<FamilyMember>().Where(m => m.State == SupplierState.Offline).Select(m =>
+            family.AskAsync(m.Position, (client, token) => client.PingAsync(token), timeout, evenIfRecentlyUnreachable: true,
+                cancellationToken))).ConfigureAwait(false);
     }
 
     /// <summary>Readable versions with something to repair, except those an unfinished upload job is still sending.</summary>
