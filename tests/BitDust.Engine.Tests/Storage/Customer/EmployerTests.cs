@@ -15,10 +15,13 @@ public sealed class EmployerTests
         RequestTimeout = TimeSpan.FromSeconds(10),
     };
 
-    [Fact]
-    public async Task A_supplier_gone_past_the_deadline_is_replaced_by_a_spare_whose_rebuilt_fragments_alone_with_k_1_others_read_the_file()
+    [Theory]
+    [InlineData(new[] { 2 })]
+    [InlineData(new[] { 1, 5 })]
+    public async Task Suppliers_gone_past_the_deadline_are_replaced_by_spares_whose_rebuilt_fragments_read_the_file_with_m_others_stopped(
+        int[] gone)
     {
-        await using var harness = await StartAsync(suppliers: 8, familySize: 7);
+        await using var harness = await StartAsync(suppliers: 7 + gone.Length, familySize: 7);
         await harness.HireAsync();
         var content = RandomBytes(5 * BlockSize + 321);
         var local = harness.LocalFile("photo.jpg", content);
@@ -28,23 +31,30 @@ public sealed class EmployerTests
         var backups = 0;
         var rebuilder = harness.NewRebuilder(() => Interlocked.Increment(ref backups));
         var employer = harness.NewEmployer(Watchful, rebuilder.Request);
+        string[] spares = [.. Enumerable.Range(7, gone.Length).Select(i => $"supplier-{i}")];
 
-        await harness.Suppliers[2].StopAsync();
-        await RunUntilAsync(employer, rebuilder, () => harness.Family.MemberAt(2)?.Supplier == "supplier-7" &&
+        foreach (var position in gone)
+            await harness.Suppliers[position].StopAsync();
+        await RunUntilAsync(employer, rebuilder, () => gone.All(p => spares.Contains(harness.Family.MemberAt(p)?.Supplier)) &&
             harness.AtFullRedundancy("photo.jpg"));
 
-        Assert.Contains("supplier-2", harness.Family.FiredSuppliers);
+        Assert.Equal(gone.Select(p => $"supplier-{p}").Order(), harness.Family.FiredSuppliers.Order());
         Assert.True(harness.Family.IsComplete);
         var version = Assert.Single(harness.Catalog.Versions(harness.Catalog.FindFile("photo.jpg")!.FileId)).File;
-        var atTwo = harness.Catalog.Fragments(version).Where(f => f.Key.Position == 2).ToList();
-        Assert.Equal(6, atTwo.Count);
-        Assert.All(atTwo, f => Assert.Equal(("supplier-7", FragmentState.Stored), (f.Supplier, f.State)));
-        Assert.Equal(6, harness.Suppliers[7].HeldFragments);
+        foreach (var position in gone)
+        {
+            var replacement = harness.Family.MemberAt(position)!.Supplier;
+            var there = harness.Catalog.Fragments(version).Where(f => f.Key.Position == position).ToList();
+            Assert.Equal(6, there.Count);
+            Assert.All(there, f => Assert.Equal((replacement, FragmentState.Stored), (f.Supplier, f.State)));
+        }
+        Assert.All(harness.Suppliers.Skip(7), s => Assert.Equal(6, s.HeldFragments));
         Assert.Contains(harness.Storage.Transfers.List(), t => t is { Kind: TransferKind.Rebuild, State: TransferState.Complete });
         Assert.True(Volatile.Read(ref backups) > 0);
         Assert.Equal("complete", Assert.Single(harness.Catalog.ListFiles()).State);
 
-        foreach (var position in new[] { 0, 1, 3 })
+        // k = 4 of 7: with m = 3 others stopped too, the file can only be read through the rebuilt positions.
+        foreach (var position in Enumerable.Range(0, 7).Except(gone).Take(3))
             await harness.Suppliers[position].StopAsync();
         var download = await harness.DownloadAsync("photo.jpg", harness.OutputPath("photo.jpg"));
         Assert.True(download.State == TransferState.Complete, download.Error);
