@@ -82,7 +82,9 @@ public static class SupplierEndpoints
         return ApiResult.Ok(new { position = report.Position, fired = report.Fired, hired = report.Hired, status = report.Status });
     }
 
-    /// <summary>The position (?position=N, or "position"/"index" in the body) or supplier ("supplier"/"global_id"/"idurl") to replace.</summary>
+    /// <summary>
+    /// The position (?position=N, or "position"/"index" in the body) or the supplier ("supplier"/"global_id"/"idurl") to replace.
+    /// </summary>
     private static async Task<((int? Position, string? Supplier)? Target, string? Problem)> ReadTargetAsync(HttpRequest request,
         CancellationToken cancellationToken)
     {
@@ -104,7 +106,8 @@ public static class SupplierEndpoints
             ? ((position, null), null)
             : (null, $"position must be a whole number from 0, not \"{text}\"");
 
-    private static bool TryEmployer(NodeApiContext node, [NotNullWhen(true)] out Employer? employer, [NotNullWhen(false)] out IResult? error)
+    private static bool TryEmployer(NodeApiContext node, [NotNullWhen(true)] out Employer? employer,
+        [NotNullWhen(false)] out IResult? error)
     {
         var service = node.Services.Running<EmployerService>();
         employer = service?.Employer;

@@ -30,7 +30,9 @@ public sealed class FragmentVerifier : IDisposable
 
     public Manifest Manifest => _manifest;
 
-    /// <summary>Null when <paramref name="payload"/> is fragment <paramref name="fragmentIndex"/> of the block as tagged, else why not.</summary>
+    /// <summary>
+    /// Null when <paramref name="payload"/> is fragment <paramref name="fragmentIndex"/> of the block as tagged, else why not.
+    /// </summary>
     public string? VerifyPayload(long blockIndex, int fragmentIndex, ReadOnlySpan<byte> payload)
     {
         var entry = Entry(blockIndex);

@@ -18,7 +18,8 @@ public sealed partial class Employer
         var now = Family.MemberAt(position);
         var hired = now is { State: not SupplierState.Fired } && now.Supplier != fired ? now.Supplier : null;
         return new ReplaceReport(position, fired, hired, hired is null
-            ? $"position {position} stays empty for now: {_hiring.Status}; hiring is tried again every {_options.PingInterval.TotalSeconds:0} s"
+            ? $"position {position} stays empty for now: {_hiring.Status}; " +
+              $"hiring is tried again every {_options.PingInterval.TotalSeconds:0} s"
             : $"{hired} hired at position {position}; the rebuild puts the position's fragments on it");
     }
 

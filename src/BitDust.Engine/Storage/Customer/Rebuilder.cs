@@ -132,7 +132,8 @@ public sealed partial class Rebuilder(CustomerStorage storage, RebuildOptions op
             return;
         }
         var error = $"{lost} fragments could not be rebuilt ({transfer.FragmentsSent} were): " +
-            string.Join("; ", problems.Take(ProblemsShown)) + (problems.Count > ProblemsShown ? $"; and {problems.Count - ProblemsShown} more" : "") +
+            string.Join("; ", problems.Take(ProblemsShown)) +
+            (problems.Count > ProblemsShown ? $"; and {problems.Count - ProblemsShown} more" : "") +
             $". They are tried again in the next pass (within {options.Interval.TotalSeconds:0} s).";
         transfer.MoveTo(TransferState.Failed, error);
         _status = error;

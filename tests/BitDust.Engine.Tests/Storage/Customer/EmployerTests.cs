@@ -11,8 +11,8 @@ public sealed class EmployerTests
     /// <summary>Pings often, a short deadline, no audits.</summary>
     private static readonly EmployerOptions Watchful = new()
     {
-        PingInterval = TimeSpan.FromMilliseconds(100), AuditInterval = TimeSpan.FromHours(1), OfflineDeadline = TimeSpan.FromMilliseconds(300),
-        RequestTimeout = TimeSpan.FromSeconds(10),
+        PingInterval = TimeSpan.FromMilliseconds(100), AuditInterval = TimeSpan.FromHours(1),
+        OfflineDeadline = TimeSpan.FromMilliseconds(300), RequestTimeout = TimeSpan.FromSeconds(10),
     };
 
     [Theory]
