@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using BitDust.Engine.Coding;
 using BitDust.Engine.Crypto;
 
@@ -16,6 +15,7 @@ public sealed class BlockDecoder : IDisposable
     private readonly Manifest _manifest;
     private readonly ReedSolomon _coder;
     private readonly CryptoWorkers _workers;
+    private readonly int[] _allPositions;
 
     public BlockDecoder(Manifest manifest, DataKey key, ReedSolomon coder)
     {
@@ -24,9 +24,14 @@ public sealed class BlockDecoder : IDisposable
         _manifest = manifest;
         _coder = coder;
         _workers = new CryptoWorkers(key);
+        Verifier = new FragmentVerifier(manifest, _workers, ownsWorkers: false);
+        _allPositions = [.. Enumerable.Range(0, manifest.Scheme.Total)];
     }
 
     public Manifest Manifest => _manifest;
+
+    /// <summary>The check every fetched fragment passes, for callers that handle fragments themselves (audits, rebuild).</summary>
+    public FragmentVerifier Verifier { get; }
 
     /// <summary>Decodes block <paramref name="blockIndex"/> into <paramref name="destination"/>; returns its length.</summary>
     public async ValueTask<int> DecodeAsync(long blockIndex, IFragmentSource source, Memory<byte> destination, CancellationToken cancellationToken)
@@ -45,7 +50,7 @@ public sealed class BlockDecoder : IDisposable
             var shards = new Memory<byte>[scheme.Total];
             for (var i = 0; i < shards.Length; i++)
                 shards[i] = buffer.AsMemory(i * shardLength, shardLength);
-            var present = await FetchAsync(blockIndex, entry, source, shards, cancellationToken).ConfigureAwait(false);
+            var present = await FetchVerifiedAsync(blockIndex, source, _allPositions, shards, cancellationToken).ConfigureAwait(false);
             Open(blockIndex, entry, buffer, shards, present, shardLength, destination.Span[..plainLength]);
             return plainLength;
         }
@@ -55,23 +60,34 @@ public sealed class BlockDecoder : IDisposable
         }
     }
 
-    private async ValueTask<bool[]> FetchAsync(long blockIndex, BlockEntry entry, IFragmentSource source, Memory<byte>[] shards,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads fragments of block <paramref name="blockIndex"/> into <paramref name="shards"/> (one per position, each the
+    /// payload length), asking <paramref name="candidates"/> in order, as many at once as are still needed, until k of them
+    /// pass their tag. Returns which positions hold verified payloads; fewer than k is a <see cref="BlockUnavailableException"/>
+    /// naming each fragment's problem. Nothing is decrypted: a rebuild recodes fragments from what this returns.
+    /// </summary>
+    public async ValueTask<bool[]> FetchVerifiedAsync(long blockIndex, IFragmentSource source, IReadOnlyList<int> candidates,
+        Memory<byte>[] shards, CancellationToken cancellationToken)
     {
         var scheme = _manifest.Scheme;
+        ArgumentOutOfRangeException.ThrowIfNotEqual(shards.Length, scheme.Total, nameof(shards));
         var present = new bool[scheme.Total];
         var failures = new SortedDictionary<int, string>();
         var verified = 0;
         var next = 0;
-        while (verified < scheme.DataCount && next < scheme.Total)
+        while (verified < scheme.DataCount && next < candidates.Count)
         {
-            var wanted = Math.Min(scheme.DataCount - verified, scheme.Total - next);
+            var wanted = Math.Min(scheme.DataCount - verified, candidates.Count - next);
             var batch = new (int Index, ValueTask<string?> Read)[wanted];
             for (var j = 0; j < wanted; j++, next++)
-                batch[j] = (next, source.ReadAsync(new FragmentAddress(_manifest.File, blockIndex, next), shards[next], cancellationToken));
+            {
+                var position = candidates[next];
+                batch[j] = (position, source.ReadAsync(new FragmentAddress(_manifest.File, blockIndex, position), shards[position],
+                    cancellationToken));
+            }
             foreach (var (index, read) in batch)
             {
-                var problem = await read.ConfigureAwait(false) ?? Verify(blockIndex, index, entry, shards[index].Span);
+                var problem = await read.ConfigureAwait(false) ?? Verifier.VerifyPayload(blockIndex, index, shards[index].Span);
                 if (problem is null)
                 {
                     present[index] = true;
@@ -87,22 +103,6 @@ public sealed class BlockDecoder : IDisposable
             throw new BlockUnavailableException(_manifest.File, blockIndex, verified, scheme.DataCount,
                 failures.Select(f => $"fragment {f.Key} ({source.Describe(f.Key)}): {f.Value}").ToArray());
         return present;
-    }
-
-    private string? Verify(long blockIndex, int index, BlockEntry entry, ReadOnlySpan<byte> payload)
-    {
-        var worker = _workers.Rent();
-        try
-        {
-            Span<byte> tag = stackalloc byte[FragmentAuthenticator.TagSize];
-            var scheme = _manifest.Scheme;
-            worker.Authenticator.ComputeTag(blockIndex, index, scheme.DataCount, scheme.ParityCount, payload, tag);
-            return CryptographicOperations.FixedTimeEquals(tag, entry.FragmentTag(index)) ? null : "failed its integrity check";
-        }
-        finally
-        {
-            _workers.Return(worker);
-        }
     }
 
     private void Open(long blockIndex, BlockEntry entry, byte[] buffer, Memory<byte>[] shards, bool[] present, int shardLength,

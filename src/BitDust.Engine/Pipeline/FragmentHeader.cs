@@ -43,6 +43,21 @@ public sealed record FragmentHeader(FileVersion File, long BlockIndex, int Fragm
         return bytes;
     }
 
+    /// <summary>
+    /// Null when <paramref name="stored"/> (header and payload, as a supplier keeps a fragment) is headed as the fragment at
+    /// <paramref name="address"/> with a payload of <paramref name="payloadLength"/> bytes; else what is wrong with it.
+    /// </summary>
+    public static string? CheckStored(ReadOnlySpan<byte> stored, FragmentAddress address, int payloadLength)
+    {
+        if (!TryRead(stored, out var header, out var error))
+            return $"bad header: {error}";
+        if (header.File != address.File || header.BlockIndex != address.BlockIndex || header.FragmentIndex != address.FragmentIndex)
+            return $"holds another fragment ({header.File}/b{header.BlockIndex}/f{header.FragmentIndex})";
+        return header.PayloadLength != payloadLength || stored.Length != Size + payloadLength
+            ? $"payload is {stored.Length - Size} bytes, expected {payloadLength}"
+            : null;
+    }
+
     /// <summary>Parses a header; on failure <paramref name="error"/> says what is wrong with it.</summary>
     public static bool TryRead(ReadOnlySpan<byte> source, [NotNullWhen(true)] out FragmentHeader? header, [NotNullWhen(false)] out string? error)
     {

@@ -29,6 +29,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
     private CustomerStorage? _storage;
     private CancellationTokenSource? _stop;
     private Task? _running;
+    private TaskCompletionSource _ready = NewReady();
     private volatile string _state = "OFF";
     private volatile string? _detail;
 
@@ -44,6 +45,11 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
 
     /// <summary>True once the family is complete and uploads, downloads and deletes can run.</summary>
     public bool IsReady => _state == "READY";
+
+    /// <summary>
+    /// Completes when the service is READY (what the employer and the rebuild wait for); canceled when it stops first.
+    /// </summary>
+    public Task WhenReady => _ready.Task;
 
     /// <summary>The catalog, family and transfers, from start (the catalog can be read before the family is ready).</summary>
     public CustomerStorage? Storage => _storage;
@@ -80,6 +86,8 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
             loggerFactory.CreateLogger<SupplierHiring>());
         Backup = new CatalogBackup(_storage);
         _stop = new CancellationTokenSource();
+        if (_ready.Task.IsCompleted)
+            _ready = NewReady();
         _state = "STARTING";
         _running = Task.Run(() => RunAsync(node, family, _stop.Token), CancellationToken.None);
         return Task.CompletedTask;
@@ -106,6 +114,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
             storage.ResumeJobs();
             _state = "READY";
             _detail = null;
+            _ready.TrySetResult();
             LogReady(family.Size, storage.Catalog.ListFiles().Count);
             await Task.WhenAll(publishing, Backup!.RunAsync(cancellationToken)).ConfigureAwait(false);
         }
@@ -213,6 +222,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _ready.TrySetCanceled(CancellationToken.None);
         if (_stop is not null)
             await _stop.CancelAsync().ConfigureAwait(false);
         if (_running is not null)
@@ -225,6 +235,8 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         (_storage, _catalog, _keys, _stop, _running, Hiring, Backup) = (null, null, null, null, null, null, null);
         _state = "OFF";
     }
+
+    private static TaskCompletionSource NewReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "customer ready: a family of {Suppliers} suppliers, {Files} files in the catalog")]

@@ -96,7 +96,7 @@ internal static class ConfigCommands
             {
                 ["key"] = e.Key.Name, ["value"] = e.Value, ["default"] = e.Key.Default, ["is_default"] = !e.IsSet, ["description"] = e.Key.Description,
             }).ToArray());
-            Console.WriteLine(array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine(array.ToJsonString(Output.Indented));
             return ExitCodes.Ok;
         }
         var width = entries.Max(e => e.Key.Name.Length);

@@ -98,7 +98,7 @@ internal static class NodeCommands
         if (json)
         {
             Console.WriteLine(new JsonObject { ["running"] = true, ["process"] = info!["result"]!.DeepClone(), ["services"] = services!["result"]!.DeepClone() }
-                .ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                .ToJsonString(Output.Indented));
             return ExitCodes.Ok;
         }
         var process = info!["result"]!;

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -6,7 +7,12 @@ namespace BitDust.Mount.Cli;
 /// <summary>How the CLI prints: API errors as the API words them, on stderr; results as indented JSON for scripts.</summary>
 internal static class Output
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    /// <summary>Indented, and escaping only what JSON requires: the output is for terminals and scripts, not HTML.</summary>
+    public static JsonSerializerOptions Indented { get; } = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static int Failure(JsonNode? answer)
     {

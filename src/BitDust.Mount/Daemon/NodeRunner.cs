@@ -83,6 +83,7 @@ internal static partial class NodeRunner
             FileEndpoints.Map(routes, context);
             CustomerSpaceEndpoints.Map(routes, context);
             TransferEndpoints.Map(routes, context);
+            SupplierEndpoints.Map(routes, context);
         });
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(context.Home.ApiPortFile, api.Port.ToString(CultureInfo.InvariantCulture), cancellationToken)

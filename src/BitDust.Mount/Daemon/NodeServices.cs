@@ -17,6 +17,8 @@ internal sealed class NodeServices : IDisposable
         var dht = new EntangledDhtService(config, loggerFactory);
         Resolver = new NetworkIdentityResolver(client, new IdentityCache(), config, dht);
         var transport = new TcpConnectionsService(config, Owner, Resolver, loggerFactory);
+        var customer = new CustomerService(home, config, Owner, transport, dht, Resolver, loggerFactory);
+        var rebuilding = new RebuildingService(customer, loggerFactory);
         All =
         [
             dht,
@@ -24,7 +26,9 @@ internal sealed class NodeServices : IDisposable
             transport,
             new IdentityPropagateService(config, Owner, client, transport, dht, loggerFactory.CreateLogger<IdentityPropagateService>()),
             new SupplierService(home, config, transport, dht, loggerFactory.CreateLogger<SupplierService>()),
-            new CustomerService(home, config, Owner, transport, dht, Resolver, loggerFactory),
+            customer,
+            rebuilding,
+            new EmployerService(customer, rebuilding, config, loggerFactory),
         ];
     }
 

@@ -2,8 +2,11 @@ using BitDust.Engine.Storage.Protocol;
 
 namespace BitDust.Engine.Storage.Customer;
 
-/// <summary>The answer of the supplier at one position: a value, or the <see cref="Reason"/> there is none.</summary>
-public sealed record PositionAnswer<T>(int Position, string Supplier, T? Value, string? Reason)
+/// <summary>
+/// The answer of the supplier at one position: a value, or the <see cref="Reason"/> there is none. <see cref="Refused"/>: the
+/// supplier answered, and its answer was no (as opposed to not answering, or nobody holding the position).
+/// </summary>
+public sealed record PositionAnswer<T>(int Position, string Supplier, T? Value, string? Reason, bool Refused = false)
 {
     public bool Succeeded => Reason is null;
 
@@ -30,13 +33,19 @@ public sealed partial class Family
             .ConfigureAwait(false);
     }
 
+    public Task<PositionAnswer<T>> AskAsync<T>(int position, Func<SupplierClient, CancellationToken, Task<T>> request,
+        TimeSpan timeout, CancellationToken cancellationToken) =>
+        AskAsync(position, request, timeout, evenIfRecentlyUnreachable: false, cancellationToken);
+
+    /// <param name="evenIfRecentlyUnreachable">Ask although the supplier did not answer a moment ago: a ping, which is how it is
+    /// seen back.</param>
     public async Task<PositionAnswer<T>> AskAsync<T>(int position, Func<SupplierClient, CancellationToken, Task<T>> request,
-        TimeSpan timeout, CancellationToken cancellationToken)
+        TimeSpan timeout, bool evenIfRecentlyUnreachable, CancellationToken cancellationToken)
     {
         var supplier = Describe(position);
         if (ClientAt(position) is not { } client)
             return new PositionAnswer<T>(position, supplier, default, "nobody holds this position (none hired yet, or fired)");
-        if (RecentlyUnreachable(position) is { } unreachable)
+        if (!evenIfRecentlyUnreachable && RecentlyUnreachable(position) is { } unreachable)
             return new PositionAnswer<T>(position, supplier, default, unreachable);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -59,7 +68,7 @@ public sealed partial class Family
         catch (SupplierRefusedException e)
         {
             Reached(position);
-            return new PositionAnswer<T>(position, supplier, default, $"refused: {e.Reason}");
+            return new PositionAnswer<T>(position, supplier, default, $"refused: {e.Reason}", Refused: true);
         }
         catch (Exception e)
         {

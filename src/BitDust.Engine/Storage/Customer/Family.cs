@@ -10,6 +10,12 @@ namespace BitDust.Engine.Storage.Customer;
 /// </summary>
 public sealed partial class Family
 {
+    /// <summary>The catalog setting listing the suppliers fired, newest last, one a line.</summary>
+    public const string FiredSetting = "fired-suppliers";
+
+    /// <summary>Suppliers fired that are remembered, so hiring does not take them back; the oldest are forgotten beyond this.</summary>
+    public const int RememberedFired = 256;
+
     private readonly Catalog _catalog;
     private readonly PeerConnector _connector;
     private static readonly TimeSpan PersistSeenEvery = TimeSpan.FromSeconds(30);
@@ -19,6 +25,7 @@ public sealed partial class Family
     private readonly SupplierClient?[] _clients;
     private readonly DateTimeOffset[] _persistedSeen;
     private readonly (DateTimeOffset At, string Reason)?[] _unreachable;
+    private readonly List<string> _fired;
 
     public Family(Catalog catalog, PeerConnector connector, int size)
     {
@@ -31,6 +38,7 @@ public sealed partial class Family
         _unreachable = new (DateTimeOffset, string)?[size];
         foreach (var member in catalog.LoadFamily().Where(m => m.Position < size))
             _members[member.Position] = member;
+        _fired = [.. (catalog.GetSetting(FiredSetting) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 
     /// <summary>The node's connections, over which every <see cref="SupplierClient"/> of the family talks.</summary>
@@ -104,6 +112,41 @@ public sealed partial class Family
             _unreachable[member.Position] = null;
         }
         Changed?.Invoke();
+    }
+
+    /// <summary>Every supplier this customer fired (the newest <see cref="RememberedFired"/>): hiring passes them over.</summary>
+    public IReadOnlyList<string> FiredSuppliers
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _fired];
+        }
+    }
+
+    /// <summary>
+    /// Fires the supplier at <paramref name="position"/>: the position keeps its name, in the fired state, until a replacement
+    /// is hired, and the supplier is remembered so it is not hired again. False when nobody (or a fired one) is there.
+    /// </summary>
+    public bool Fire(int position)
+    {
+        lock (_gate)
+        {
+            if (_members[position] is not { State: not SupplierState.Fired } member)
+                return false;
+            var fired = member with { State = SupplierState.Fired };
+            _catalog.SaveFamilyMember(fired);
+            _members[position] = fired;
+            _clients[position] = null;
+            _unreachable[position] = null;
+            _fired.Remove(member.Supplier);
+            _fired.Add(member.Supplier);
+            if (_fired.Count > RememberedFired)
+                _fired.RemoveRange(0, _fired.Count - RememberedFired);
+            _catalog.SetSetting(FiredSetting, string.Join('\n', _fired));
+        }
+        Changed?.Invoke();
+        return true;
     }
 
     /// <summary>Empties a position (the supplier left or was released).</summary>

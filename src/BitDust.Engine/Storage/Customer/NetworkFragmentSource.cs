@@ -19,12 +19,8 @@ public sealed class NetworkFragmentSource(Family family, TimeSpan requestTimeout
             return reason;
         if (answer.Value is not { } stored)
             return "the supplier does not hold it";
-        if (!FragmentHeader.TryRead(stored, out var header, out var error))
-            return $"bad header: {error}";
-        if (header.File != address.File || header.BlockIndex != address.BlockIndex || header.FragmentIndex != address.FragmentIndex)
-            return $"holds another fragment ({header.File}/b{header.BlockIndex}/f{header.FragmentIndex})";
-        if (header.PayloadLength != payload.Length || stored.Length != FragmentHeader.Size + payload.Length)
-            return $"payload is {stored.Length - FragmentHeader.Size} bytes, expected {payload.Length}";
+        if (FragmentHeader.CheckStored(stored, address, payload.Length) is { } problem)
+            return problem;
         stored.AsSpan(FragmentHeader.Size).CopyTo(payload.Span);
         return null;
     }

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace BitDust.Engine.Storage.Customer;
 
 /// <summary>
-/// Fills the empty (or fired) positions of the family: asks the directory for suppliers not in the family yet, most free
-/// space first, and hires each that grants the quota (needed space / N × n/k). While fewer are found than needed it says so
-/// in <see cref="Status"/> ("found 5 of 7 suppliers") and looks again, waiting longer each time up to a minute.
+/// Fills the empty (or fired) positions of the family: asks the directory for suppliers neither in the family nor fired
+/// before, most free space first, and hires each that grants the quota (needed space / N × n/k). While fewer are found than
+/// needed it says so in <see cref="Status"/> ("found 5 of 7 suppliers") and looks again, waiting longer each time up to a
+/// minute.
 /// </summary>
 public sealed partial class SupplierHiring(Family family,
     Func<IReadOnlySet<string>, CancellationToken, Task<IReadOnlyList<SupplierCandidate>>> find,
@@ -69,7 +70,8 @@ public sealed partial class SupplierHiring(Family family,
             return true;
         }
         var members = family.Members;
-        var exclude = members.Where(m => m is not null).Select(m => m!.Supplier).ToHashSet(StringComparer.Ordinal);
+        var exclude = members.Where(m => m is not null).Select(m => m!.Supplier).Concat(family.FiredSuppliers)
+            .ToHashSet(StringComparer.Ordinal);
         var candidates = await find(exclude, cancellationToken).ConfigureAwait(false);
         var quota = Quota;
         var refusals = new List<string>();

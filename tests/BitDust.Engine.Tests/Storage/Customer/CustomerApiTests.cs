@@ -32,11 +32,13 @@ public sealed class CustomerApiTests : IAsyncLifetime
         var dht = new EntangledDhtService(config, NullLoggerFactory.Instance);
         var resolver = new NetworkIdentityResolver(identities, new IdentityCache(), config, dht);
         var transport = new TcpConnectionsService(config, owner, resolver, NullLoggerFactory.Instance);
+        var customer = new CustomerService(home, config, owner, transport, dht, resolver, NullLoggerFactory.Instance);
+        var rebuilding = new RebuildingService(customer, NullLoggerFactory.Instance);
         _services = new ServiceRegistry(
         [
             dht, transport,
                 new IdentityPropagateService(config, owner, identities, transport, dht, NullLogger<IdentityPropagateService>.Instance),
-            new CustomerService(home, config, owner, transport, dht, resolver, NullLoggerFactory.Instance),
+            customer, rebuilding, new EmployerService(customer, rebuilding, config, NullLoggerFactory.Instance),
         ], config, NullLogger.Instance);
         var context = new NodeApiContext(home, config, _services, owner, resolver, DateTimeOffset.UtcNow, () => { });
         _api = RestApi.Create(0, token: null, logs: null, routes =>
@@ -44,6 +46,7 @@ public sealed class CustomerApiTests : IAsyncLifetime
             FileEndpoints.Map(routes, context);
             CustomerSpaceEndpoints.Map(routes, context);
             TransferEndpoints.Map(routes, context);
+            SupplierEndpoints.Map(routes, context);
         });
         await _api.StartAsync(CancellationToken.None).WaitAsync(StepTimeout);
         _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_api.Port}") };
@@ -96,6 +99,33 @@ public sealed class CustomerApiTests : IAsyncLifetime
             var (status, errors) = PostAsync("/file/upload/start/v1", body ?? "").GetAwaiter().GetResult();
             return status is HttpStatusCode.BadRequest or HttpStatusCode.Conflict && errors.Length > 0;
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
+    }
+
+    [Fact]
+    public async Task The_employer_verbs_refuse_bad_positions_with_a_400_and_say_why_the_employer_is_not_running_with_a_409()
+    {
+        foreach (var (method, path, body, reason) in new[]
+        {
+            ("POST", "/supplier/replace/v1", """{"position": "two"}""", "whole number"),
+            ("POST", "/supplier/replace/v1", """{"position": -1}""", "whole number"),
+            ("POST", "/supplier/replace/v1", "{}", "the body needs"),
+            ("DELETE", "/supplier/replace/v1?position=x", "", "whole number"),
+        })
+        {
+            var (status, errors) = await SendAsync(new HttpRequestMessage(new HttpMethod(method), path)
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            });
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains(reason, errors, StringComparison.Ordinal);
+        }
+        foreach (var (method, path) in new[] { ("POST", "/supplier/ping/v1"), ("POST", "/supplier/audit/v1"),
+            ("POST", "/supplier/replace/v1?position=2"), ("DELETE", "/supplier/replace/v1?position=2") })
+        {
+            var (status, errors) = await SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+            Assert.Equal(HttpStatusCode.Conflict, status);
+            Assert.Contains("the employer service is not running", errors, StringComparison.Ordinal);
+        }
     }
 
     private Task<(HttpStatusCode Status, string Errors)> PostAsync(string path, string body) =>

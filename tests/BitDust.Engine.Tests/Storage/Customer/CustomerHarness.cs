@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Network.Identity;
@@ -99,6 +100,25 @@ internal sealed class CustomerHarness : IAsyncDisposable
 
     public async Task HireAsync() => Assert.True(await Hiring().TryFillAsync(CancellationToken.None).WaitAsync(StepTimeout));
 
+    /// <summary>An employer of this customer, hiring from the running suppliers as <see cref="Hiring"/> does.</summary>
+    public Employer NewEmployer(EmployerOptions options, Action requestRebuild) => new(Storage, Hiring(), options, requestRebuild);
+
+    /// <summary>A rebuild of this customer; <paramref name="rebuilt"/> stands for the catalog backup it asks for.</summary>
+    public Rebuilder NewRebuilder(Action? rebuilt = null) =>
+        new(Storage, new RebuildOptions { Interval = TimeSpan.FromMinutes(10) }, rebuilt);
+
+    /// <summary>True when every block of every version of <paramref name="remotePath"/> has all n fragments stored.</summary>
+    public bool AtFullRedundancy(string remotePath) =>
+        Storage.Inspect(remotePath).All(v => v.BelowFullRedundancy.Count == 0 && !v.LostFragments);
+
+    /// <summary>Waits (at most <see cref="StepTimeout"/>) until <paramref name="condition"/> holds.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(StepTimeout);
+        while (!condition())
+            await Task.Delay(20, deadline.Token);
+    }
+
     /// <summary>Starts the customer again on the same home (after <see cref="StopCustomerAsync"/>); jobs resume with ResumeJobs.</summary>
     public void StartAgain() => StartCustomer(Home, _familySize);
 
@@ -175,15 +195,19 @@ internal sealed class CustomerHarness : IAsyncDisposable
 internal sealed class SupplierNode : IAsyncDisposable
 {
     private readonly string _folder;
+    private readonly IIdentityResolver _resolver;
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _puts;
     private int _holdAfter = int.MaxValue;
 
-    private SupplierNode(TestNode node, string folder, FragmentStore store)
+    private IPEndPoint? _endPoint;
+
+    private SupplierNode(TestNode node, string folder, FragmentStore store, IIdentityResolver resolver)
     {
         Node = node;
         _folder = folder;
         Store = store;
+        _resolver = resolver;
     }
 
     public TestNode Node { get; }
@@ -201,7 +225,7 @@ internal sealed class SupplierNode : IAsyncDisposable
     {
         var folder = Directory.CreateTempSubdirectory("bitdust-supplier-").FullName;
         var store = await FragmentStore.OpenAsync(folder, () => donated, CancellationToken.None).WaitAsync(CustomerHarness.StepTimeout);
-        var supplier = new SupplierNode(node, folder, store);
+        var supplier = new SupplierNode(node, folder, store, resolver);
         SupplierHandlers.Map(node.Handlers, store);
         Assert.True(node.Handlers.TryGetRequestHandler(StorageWire.FragmentPut, out var put));
         node.Handlers.MapRequest(StorageWire.FragmentPut, async (request, cancellationToken) =>
@@ -211,8 +235,17 @@ internal sealed class SupplierNode : IAsyncDisposable
             return await put(request, cancellationToken);
         });
         supplier.Listener = node.Listen(resolver);
+        supplier._endPoint = supplier.Listener.LocalEndPoint;
         return supplier;
     }
+
+    /// <summary>Listens again, at the address it had, after <see cref="StopAsync"/>: the supplier is back online.</summary>
+    public void Restart() => Listener ??= Node.Listen(_resolver, _endPoint);
+
+    /// <summary>The file holding <paramref name="key"/> on this supplier's disk.</summary>
+    public string FragmentFile(FragmentKey key) =>
+        Assert.Single(Directory.GetFiles(Path.Combine(Store.Folder, "fragments"), $"{Convert.ToHexStringLower(key.ToBytes())}.*",
+            SearchOption.AllDirectories));
 
     /// <summary>Puts beyond the <paramref name="count"/>th are not answered until the connection that sent them closes.</summary>
     public void HoldPutsAfter(int count) => Volatile.Write(ref _holdAfter, count);
