@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage.Protocol;
 
@@ -53,7 +52,6 @@ internal sealed class FragmentSender(Family family, TimeSpan requestTimeout, Cat
         var member = family.MemberAt(position);
         var supplier = member?.Supplier ?? "";
         string? problem;
-        var state = FragmentState.Missing;
         byte[]? hash = null;
         if (Volatile.Read(ref _failuresInARow[position]) >= GiveUpAfter)
         {
@@ -64,13 +62,9 @@ internal sealed class FragmentSender(Family family, TimeSpan requestTimeout, Cat
             var fragment = block.ToFragmentBytes(position);
             var answer = await family.AskAsync(position, (client, token) => client.PutFragmentAsync(key, fragment, token), requestTimeout,
                 cancellationToken).ConfigureAwait(false);
+            // SupplierClient has checked that the answer is the SHA-256 of exactly these bytes.
             hash = answer.Value;
             problem = answer.Problem;
-            if (problem is null && !CryptographicOperations.FixedTimeEquals(hash, SHA256.HashData(fragment)))
-            {
-                problem = $"{family.Describe(position)}: answered with a hash that is not the fragment's";
-                state = FragmentState.Bad;
-            }
             if (problem is null)
             {
                 Volatile.Write(ref _failuresInARow[position], 0);
@@ -82,7 +76,7 @@ internal sealed class FragmentSender(Family family, TimeSpan requestTimeout, Cat
                 _lastFailure[position] = problem;
             }
         }
-        catalog?.RecordFragment(key, supplier, hash, problem is null ? FragmentState.Stored : state);
+        catalog?.RecordFragment(key, supplier, hash, problem is null ? FragmentState.Stored : FragmentState.Missing);
         return problem;
     }
 }
