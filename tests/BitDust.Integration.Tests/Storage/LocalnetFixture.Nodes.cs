@@ -74,7 +74,8 @@ public partial class LocalnetFixture
     /// A fresh home under <see cref="NodesFolder"/> pointed at the localnet (DHT, identity server, free ports) with
     /// <paramref name="settings"/>, named <paramref name="identity"/>, its daemon started and (unless told not to) that identity made.
     /// </summary>
-    public async Task<BitDustCli> AddNodeAsync(string identity, IEnumerable<(string Key, string Value)> settings, bool createIdentity = true)
+    public async Task<BitDustCli> AddNodeAsync(string identity, IEnumerable<(string Key, string Value)> settings,
+        bool createIdentity = true)
     {
         var node = new BitDustCli(Directory.CreateDirectory(Path.Combine(NodesFolder, identity)).FullName);
         (string, string)[] network =

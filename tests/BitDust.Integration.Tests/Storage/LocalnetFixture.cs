@@ -15,7 +15,8 @@ public sealed record LocalnetNodeInfo(string Role, string Name, string Home, int
 /// test adds (a spare supplier, a second customer, a recovered home) live under <see cref="NodesFolder"/>. Teardown always runs
 /// (also when up fails): localnet down, stop the customer and the added nodes, then kill by pid whatever of ours remains, and
 /// remove the home with everything in it. As a class fixture, fix N in a subclass
-/// (<c>public sealed class SevenSuppliers() : LocalnetFixture(7);</c>); or <c>await using var net = await LocalnetFixture.StartAsync(7);</c>.
+/// (<c>public sealed class SevenSuppliers() : LocalnetFixture(7);</c>); or
+/// <c>await using var net = await LocalnetFixture.StartAsync(7);</c>.
 /// </summary>
 public partial class LocalnetFixture(int suppliers, IReadOnlyList<(string Key, string Value)>? customerSettings = null)
     : IAsyncLifetime, IAsyncDisposable

@@ -112,7 +112,9 @@ public sealed class RepairTests(ITestOutputHelper output)
         LocalnetFixture.Result(await net.Customer.ApiAsync(HttpMethod.Get, "/file/list/v1")).AsArray()
             .Select(f => f!["remote_path"]!.GetValue<string>());
 
-    /// <summary>Until <paramref name="supplier"/> holds <paramref name="position"/> and every block of every file has all n fragments.</summary>
+    /// <summary>
+    /// Until <paramref name="supplier"/> holds <paramref name="position"/> and every block of every file has all n fragments.
+    /// </summary>
     private static async Task WaitFullRedundancyAsync(LocalnetFixture net, IReadOnlyList<string> remotes, int position,
         LocalnetNodeInfo supplier)
     {

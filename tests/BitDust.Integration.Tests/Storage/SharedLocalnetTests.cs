@@ -109,7 +109,8 @@ public sealed class SharedLocalnetTests(SevenSupplierLocalnet net, ITestOutputHe
         await net.RestartAsync(net.Customer.Home);
         await net.WaitCustomerReadyAsync();
         var resumed = LocalnetFixture.Result(await net.Customer.ApiAsync(HttpMethod.Get, path));
-        output.WriteLine($"restarted, the upload is {resumed["state"]} at {resumed["bytes_done"]} bytes: {clock.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"restarted, the upload is {resumed["state"]} at {resumed["bytes_done"]} bytes: " +
+            $"{clock.Elapsed.TotalSeconds:0.0} s");
         await LocalnetFixture.PollAsync(async () =>
         {
             var transfer = LocalnetFixture.Result(await net.Customer.ApiAsync(HttpMethod.Get, path));
