@@ -112,7 +112,6 @@ if "$bitdust" localnet up --suppliers "$suppliers" >"$work/localnet.log" 2>&1; t
   else
     code=$?
     fail bitdust upload "$work/upload.log" "$code"
-    echo "    (until the supplier and customer services are in this build, the node has no /file/upload/start/v1: this is expected)"
   fi
   rm -f "$work/bitdust-out.bin"
   "$bitdust" localnet down >/dev/null 2>&1 || true

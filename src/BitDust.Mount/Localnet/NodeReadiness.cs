@@ -12,7 +12,7 @@ internal static class NodeReadiness
 {
     private static readonly string[] Common = ["entangled_dht", "tcp_connections", "identity_propagate"];
 
-    // The role's own service counts only where this build has it (the supplier and customer services arrive separately).
+    // A customer is ready once it has hired its family (network state READY), so files can be sent right after `localnet up`.
     private static string[] Required(LocalnetRole role) => role switch
     {
         LocalnetRole.Genesis => [.. Common, "identity_server"],
@@ -55,11 +55,11 @@ internal static class NodeReadiness
                     throw new LocalnetException($"{node.Name}: service {name} {reason}; see {node.NodeHome.LogFile}");
                 waiting.Add($"{name} is OFF{(reason is null ? "" : $" ({reason})")}");
             }
-            else if (name == "identity_propagate" && network == "FAILED")
+            else if (name is "identity_propagate" or "customer" && network == "FAILED")
             {
-                throw new LocalnetException($"{node.Name} could not publish its identity; see {node.NodeHome.LogFile}");
+                throw new LocalnetException($"{node.Name}: {name} failed{(reason is null ? "" : $" ({reason})")}; see {node.NodeHome.LogFile}");
             }
-            else if ((name == "identity_propagate" && network != "PUBLISHED") || (name == "entangled_dht" && network != "READY"))
+            else if ((name == "identity_propagate" && network != "PUBLISHED") || (name is "entangled_dht" or "customer" && network != "READY"))
             {
                 waiting.Add($"{name} is {network}");
             }
