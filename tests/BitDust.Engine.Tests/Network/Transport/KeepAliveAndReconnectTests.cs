@@ -3,6 +3,7 @@ using static BitDust.Engine.Tests.Network.Transport.TransportFixture;
 
 namespace BitDust.Engine.Tests.Network.Transport;
 
+[Collection(KeepAliveCollection.Name)]
 public sealed class KeepAliveAndReconnectTests
 {
     private static readonly TransportOptions Brisk = new()
