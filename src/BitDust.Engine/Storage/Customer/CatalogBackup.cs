@@ -47,6 +47,9 @@ public sealed class CatalogBackup(CustomerStorage storage)
     public long LastVersion =>
         storage.Catalog.GetSetting(VersionSetting) is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : 0;
 
+    /// <summary>True when the last backup this runner made holds every change the catalog has had so far.</summary>
+    public bool IsCurrent => Interlocked.Read(ref _savedChanges) == storage.Catalog.ChangeCount;
+
     /// <summary>
     /// Asks for a backup soon (changes coming together make one backup). <paramref name="evenIfUnchanged"/>: back up although the
     /// catalog did not change, because the family did (a new supplier holds none of the last backup's fragments).
@@ -74,13 +77,13 @@ public sealed class CatalogBackup(CustomerStorage storage)
                 await Task.Delay(storage.Options.BackupDelay, cancellationToken).ConfigureAwait(false);
                 _requests.Reader.TryRead(out _);
                 var changes = catalog.ChangeCount;
-                if (changes == _savedChanges && !_evenIfUnchanged)
+                if (changes == Interlocked.Read(ref _savedChanges) && !_evenIfUnchanged)
                     continue;
                 _evenIfUnchanged = false;
                 try
                 {
                     await BackupAsync(cancellationToken).ConfigureAwait(false);
-                    _savedChanges = changes;
+                    Interlocked.Exchange(ref _savedChanges, changes);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {

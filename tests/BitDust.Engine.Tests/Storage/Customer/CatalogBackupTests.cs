@@ -54,7 +54,8 @@ public sealed class CatalogBackupTests
         await TransportFixture.WaitUntilAsync(() => backup.LastVersion >= 1);
         var before = backup.LastVersion;
         await harness.UploadAsync(harness.LocalFile("a.txt", [1, 2, 3]), "a.txt");
-        await TransportFixture.WaitUntilAsync(() => backup.LastVersion > before);
+        // A backup that began before the upload was durable may end after it: wait for one that holds every change.
+        await TransportFixture.WaitUntilAsync(() => backup.LastVersion > before && backup.IsCurrent);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running).WaitAsync(StepTimeout);
 
