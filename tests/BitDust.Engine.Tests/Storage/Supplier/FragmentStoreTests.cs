@@ -150,7 +150,7 @@ public sealed class FragmentStoreTests : IDisposable
     }
 
     /// <summary>Fills a 256 KiB tmpfs under the fragments folder until the disk is full (needs root to mount it).</summary>
-    [RootFact]
+    [Fact]
     public async Task A_full_disk_is_a_clean_refusal_that_leaves_no_temp_file_and_no_half_indexed_fragment()
     {
         Directory.CreateDirectory(FragmentsFolder);
