@@ -13,7 +13,8 @@ public sealed partial class Catalog
                 [.. Files().Select(file => new CatalogSnapshot.FileEntry(file,
                         [.. Versions(file.FileId).Where(v => v.Manifest is not null).Reverse()
                             .Select(version => new CatalogSnapshot.VersionEntry(version, Fragments(version.File)))]))
-                    .Where(entry => entry.Versions.Count > 0)]));
+                    .Where(entry => entry.Versions.Count > 0)],
+                TreeEntries()));
         }
     }
 
@@ -43,6 +44,12 @@ public sealed partial class Catalog
                         foreach (var fragment in fragments)
                             RecordFragment(fragment.Key, fragment.Supplier, fragment.Hash, fragment.State);
                     }
+                }
+                foreach (var entry in snapshot.Tree ?? [])
+                {
+                    Execute($"INSERT OR REPLACE INTO tree({TreeColumns}) VALUES($path, $kind, $mode, $modified, $uid, $gid, $target)",
+                        ("$path", entry.Path), ("$kind", (int)entry.Kind), ("$mode", entry.Mode),
+                        ("$modified", Nanoseconds(entry.Modified)), ("$uid", entry.Uid), ("$gid", entry.Gid), ("$target", entry.Target));
                 }
                 return snapshot.Files.Count;
             });

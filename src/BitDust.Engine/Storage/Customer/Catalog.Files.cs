@@ -83,23 +83,44 @@ public sealed partial class Catalog
     {
         FileVersion file;
         lock (_gate)
-        {
-            file = InTransaction(() =>
-            {
-                var id = Scalar("SELECT file_id FROM files WHERE remote_path=$path", ("$path", remotePath)) is byte[] existing
-                    ? new Guid(existing, bigEndian: true)
-                    : AddFile(remotePath, created);
-                var last = Scalar("SELECT MAX(version) FROM versions WHERE file_id=$id",
-                    ("$id", IdBytes(id))) is long highest ? highest : 0;
-                var version = new FileVersion(id, last + 1);
-                Execute("INSERT INTO versions(file_id, version, size, state, created) VALUES($id, $version, $size, $state, $created)",
-                    ("$id", IdBytes(id)), ("$version", version.Version), ("$size", size), ("$state", Text(VersionState.Uploading)),
-                    ("$created", Time(created)));
-                return version;
-            });
-        }
+            file = InTransaction(() => BeginVersionOf(remotePath, size, created));
         OnChanged();
         return file;
+    }
+
+    /// <summary>
+    /// Begins the version of one file of an upload job under the remote path the job file has now (a rename may have moved it
+    /// since the job was queued), in the same transaction; null when the job file is gone (its upload was called off).
+    /// </summary>
+    public (FileVersion File, string RemotePath)? BeginJobFileVersion(string jobId, int sequence, long size, DateTimeOffset created)
+    {
+        (FileVersion, string)? begun;
+        lock (_gate)
+        {
+            begun = InTransaction<(FileVersion, string)?>(() =>
+            {
+                if (Scalar("SELECT remote_path FROM upload_job_files WHERE job_id=$id AND seq=$seq", ("$id", jobId), ("$seq", sequence))
+                    is not string remotePath)
+                    return null;
+                return (BeginVersionOf(remotePath, size, created), remotePath);
+            });
+        }
+        if (begun is not null)
+            OnChanged();
+        return begun;
+    }
+
+    private FileVersion BeginVersionOf(string remotePath, long size, DateTimeOffset created)
+    {
+        var id = Scalar("SELECT file_id FROM files WHERE remote_path=$path", ("$path", remotePath)) is byte[] existing
+            ? new Guid(existing, bigEndian: true)
+            : AddFile(remotePath, created);
+        var last = Scalar("SELECT MAX(version) FROM versions WHERE file_id=$id", ("$id", IdBytes(id))) is long highest ? highest : 0;
+        var version = new FileVersion(id, last + 1);
+        Execute("INSERT INTO versions(file_id, version, size, state, created) VALUES($id, $version, $size, $state, $created)",
+            ("$id", IdBytes(id)), ("$version", version.Version), ("$size", size), ("$state", Text(VersionState.Uploading)),
+            ("$created", Time(created)));
+        return version;
     }
 
     private Guid AddFile(string remotePath, DateTimeOffset created)

@@ -29,6 +29,29 @@ public sealed partial class Catalog
         }
     }
 
+    /// <summary>
+    /// Calls off the queued uploads of <paramref name="remotePath"/> and of everything under it whose version has not begun
+    /// yet; the jobs skip them. Returns how many were called off.
+    /// </summary>
+    public int ForgetQueuedUploads(string remotePath)
+    {
+        var folder = remotePath + RemotePath.Separator;
+        lock (_gate)
+        {
+            return Execute("""
+                DELETE FROM upload_job_files
+                WHERE file_id IS NULL AND (remote_path=$path OR substr(remote_path, 1, $length)=$folder)
+                """, ("$path", remotePath), ("$length", folder.Length), ("$folder", folder));
+        }
+    }
+
+    /// <summary>False once <see cref="ForgetQueuedUploads"/> called the job file off.</summary>
+    public bool HasQueuedUpload(string jobId, int sequence)
+    {
+        lock (_gate)
+            return Scalar("SELECT 1 FROM upload_job_files WHERE job_id=$id AND seq=$seq", ("$id", jobId), ("$seq", sequence)) is not null;
+    }
+
     /// <summary>Every job kept, oldest first.</summary>
     public IReadOnlyList<UploadJobRecord> UploadJobs()
     {

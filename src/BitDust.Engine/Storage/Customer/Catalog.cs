@@ -13,7 +13,7 @@ namespace BitDust.Engine.Storage.Customer;
 /// </summary>
 public sealed partial class Catalog : IDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -102,6 +102,9 @@ public sealed partial class Catalog : IDisposable
             CREATE TABLE IF NOT EXISTS family(
                 position INTEGER PRIMARY KEY, supplier TEXT NOT NULL, public_key BLOB, endpoint TEXT, state TEXT NOT NULL,
                 quota INTEGER NOT NULL, hired INTEGER NOT NULL, last_seen INTEGER, last_audit INTEGER, audit_result TEXT);
+            CREATE TABLE IF NOT EXISTS tree(
+                path TEXT PRIMARY KEY, kind INTEGER NOT NULL, mode INTEGER NOT NULL, modified_ns INTEGER NOT NULL,
+                uid INTEGER NOT NULL, gid INTEGER NOT NULL, target TEXT);
             """);
         Execute($"PRAGMA user_version={SchemaVersion.ToString(CultureInfo.InvariantCulture)}");
     }
@@ -113,7 +116,7 @@ public sealed partial class Catalog : IDisposable
         {
             lock (_gate)
             {
-                return Convert.ToInt64(Scalar("SELECT (SELECT COUNT(*) FROM files) + (SELECT COUNT(*) FROM upload_jobs)"),
+                return Convert.ToInt64(Scalar("SELECT (SELECT COUNT(*) FROM files) + (SELECT COUNT(*) FROM upload_jobs) + (SELECT COUNT(*) FROM tree)"),
                     CultureInfo.InvariantCulture) == 0;
             }
         }

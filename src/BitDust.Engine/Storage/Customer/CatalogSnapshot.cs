@@ -14,11 +14,15 @@ namespace BitDust.Engine.Storage.Customer;
 /// Binary, big-endian: "BDCG", format version, flags, supplier count (u16) and names (u16 length + UTF-8), file count (i32),
 /// per file [remote path (u16 length + UTF-8), file id (16), created (unix ms, 8), version count (i32), per version
 /// [version (8), size (8), state (1), created (8), manifest (i32 length + bytes), fragment count (i32), per fragment
-/// [block (8), position (u16), supplier index (u16), state (1), hash length (1) + hash]]].
+/// [block (8), position (u16), supplier index (u16), state (1), hash length (1) + hash]]]; from format 2 on, the drive's tree:
+/// entry count (i32), per entry [path (u16 length + UTF-8), kind (1), mode (i32), modified (unix ns, 8), uid (i32), gid (i32),
+/// target (u16 length + UTF-8; links only)].
 /// </remarks>
-public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Files)
+public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Files, IReadOnlyList<TreeEntry>? Tree = null)
 {
-    public const byte FormatVersion = 1;
+    public const byte FormatVersion = 2;
+
+    private const int MinTreeEntrySize = 2 + 1 + 4 + 8 + 4 + 4 + 2;
 
     /// <summary>Bound on a snapshot read back from the network, checked before it is fetched.</summary>
     public const long MaxSize = 1L << 30;
@@ -80,6 +84,18 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
                 }
             }
         }
+        var tree = Tree ?? [];
+        writer.WriteInt32(tree.Count);
+        foreach (var entry in tree)
+        {
+            WriteText(writer, entry.Path);
+            writer.WriteByte((byte)entry.Kind);
+            writer.WriteInt32(entry.Mode);
+            writer.WriteInt64(Catalog.Nanoseconds(entry.Modified));
+            writer.WriteInt32(entry.Uid);
+            writer.WriteInt32(entry.Gid);
+            WriteText(writer, entry.Target ?? "");
+        }
         return writer.ToArray();
     }
 
@@ -95,8 +111,8 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
             return Fail("not a BitDust catalog backup (bad magic)", out error);
         if (!reader.TryReadByte(out var version) || !reader.TryReadByte(out var flags) || !reader.TryReadUInt16(out var supplierCount))
             return Truncated(reader, out error);
-        if (version != FormatVersion || flags != 0)
-            return Fail($"catalog backup format {version} (flags 0x{flags:x2}) is not supported (this program reads {FormatVersion})",
+        if (version is not (1 or FormatVersion) || flags != 0)
+            return Fail($"catalog backup format {version} (flags 0x{flags:x2}) is not supported (this program reads 1..{FormatVersion})",
                 out error);
         var suppliers = new string[supplierCount];
         for (var i = 0; i < supplierCount; i++)
@@ -126,9 +142,12 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
             }
             files.Add(new FileEntry(file, versions));
         }
+        var tree = new List<TreeEntry>();
+        if (version >= 2 && !TryReadTree(ref reader, tree, out error))
+            return false;
         if (reader.Remaining != 0)
             return Fail($"catalog backup has {reader.Remaining} unexpected bytes at its end", out error);
-        snapshot = new CatalogSnapshot(files);
+        snapshot = new CatalogSnapshot(files, tree);
         error = null;
         return true;
     }
@@ -164,6 +183,29 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
         }
         entry = new VersionEntry(new CatalogVersion(fileVersion, size, (VersionState)state,
             DateTimeOffset.FromUnixTimeMilliseconds(created), manifest.ToArray()), fragments);
+        error = null;
+        return true;
+    }
+
+    private static bool TryReadTree(ref FormatReader reader, List<TreeEntry> tree, [NotNullWhen(false)] out string? error)
+    {
+        if (!reader.TryReadInt32(out var count) || count < 0 || count > reader.Remaining / MinTreeEntrySize)
+            return Fail($"catalog backup tree entry count is wrong at byte {reader.Position}", out error);
+        for (var i = 0; i < count; i++)
+        {
+            if (!TryReadText(ref reader, out var path) || !reader.TryReadByte(out var kind) || !reader.TryReadInt32(out var mode) ||
+                !reader.TryReadInt64(out var modified) || !reader.TryReadInt32(out var uid) || !reader.TryReadInt32(out var gid) ||
+                !TryReadText(ref reader, out var target))
+                return Truncated(reader, out error);
+            if (RemotePath.Validate(path) is { } pathProblem)
+                return Fail($"catalog backup tree entry {i}: {pathProblem}", out error);
+            if (!Enum.IsDefined((TreeEntryKind)kind) || mode is < 0 or > 0xFFFF ||
+                (kind == (byte)TreeEntryKind.Symlink) != (target.Length > 0))
+                return Fail($"catalog backup tree entry {path} is malformed", out error);
+            tree.Add(new TreeEntry(path, (TreeEntryKind)kind, mode,
+                Catalog.FromNanoseconds(modified), uid, gid,
+                target.Length > 0 ? target : null));
+        }
         error = null;
         return true;
     }

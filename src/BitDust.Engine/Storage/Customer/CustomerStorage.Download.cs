@@ -33,6 +33,16 @@ public sealed partial class CustomerStorage
         return transfer;
     }
 
+    /// <summary>Opens a readable version for reading block by block; the signed manifest is checked against the owner's key.</summary>
+    public VersionBlocks OpenBlocks(CatalogVersion version)
+    {
+        var signed = version.Manifest ?? throw new InvalidOperationException($"{version.File} is not durable yet: it has no manifest");
+        return new VersionBlocks(Manifest.Read(signed, Keys.IdentityKey.PublicKey), Keys.MasterKey, Family, Options.RequestTimeout);
+    }
+
+    /// <summary>Opens the version a manifest describes (read from a stub, say) for reading block by block.</summary>
+    public VersionBlocks OpenBlocks(Manifest manifest) => new(manifest, Keys.MasterKey, Family, Options.RequestTimeout);
+
     private List<(string RemotePath, CatalogVersion Version, string LocalPath)> DownloadTargets(string remotePath, string local)
     {
         if (Catalog.FindFile(remotePath) is { } file)

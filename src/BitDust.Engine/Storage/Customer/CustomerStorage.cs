@@ -36,6 +36,9 @@ public sealed partial class CustomerStorage : IAsyncDisposable
 
     internal KeyBundle Keys { get; }
 
+    /// <summary>The owner's public key: what stubs and manifests of this storage are signed with.</summary>
+    public IdentityPublicKey OwnerKey => Keys.IdentityKey.PublicKey;
+
     internal ILogger Logger { get; }
 
     /// <summary>Shows every upload job the catalog kept, and continues those that were not finished.</summary>
@@ -79,7 +82,34 @@ public sealed partial class CustomerStorage : IAsyncDisposable
             ?? throw new ArgumentException($"{local} has no name to use as the remote path: give remote_path");
         if (!RemotePath.IsValid(remote, out var problem))
             throw new ArgumentException(problem);
-        var files = LocalFiles(local, remote);
+        return StartJob(local, remote, LocalFiles(local, remote));
+    }
+
+    /// <summary>
+    /// Starts one job uploading each local file as its remote path: how the drive sends the files closed since its last job.
+    /// <paramref name="label"/> stands for the job's local side in listings. Bad paths are an <see cref="ArgumentException"/>.
+    /// </summary>
+    public Transfer StartUpload(IReadOnlyList<(string LocalPath, string RemotePath)> files, string label)
+    {
+        if (files.Count == 0)
+            throw new ArgumentException("an upload job needs at least one file");
+        var entries = new List<(string LocalPath, string RemotePath, long Size)>(files.Count);
+        foreach (var (localPath, remotePath) in files)
+        {
+            if (!Path.IsPathFullyQualified(localPath))
+                throw new ArgumentException($"local_path must be an absolute path, not \"{localPath}\"");
+            if (!RemotePath.IsValid(remotePath, out var problem))
+                throw new ArgumentException(problem);
+            var info = new FileInfo(localPath);
+            if (!info.Exists)
+                throw new ArgumentException($"{localPath} does not exist");
+            entries.Add((localPath, remotePath, info.Length));
+        }
+        return StartJob(label, files.Count == 1 ? files[0].RemotePath : $"{files.Count} files", entries);
+    }
+
+    private Transfer StartJob(string local, string remote, List<(string LocalPath, string RemotePath, long Size)> files)
+    {
         var job = new UploadJobRecord(Transfer.NewId(), local, remote, TransferState.Queued, DateTimeOffset.UtcNow, null, null);
         Catalog.AddUploadJob(job, files);
         var transfer = new Transfer(job.Id, TransferKind.Upload, remote, local, job.Started);

@@ -150,6 +150,8 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
     private (FileUpload Upload, DataKey Key)? Prepare(UploadJobFile file)
     {
         var info = new FileInfo(file.LocalPath);
+        if (!info.Exists && file.File is null && !_catalog.HasQueuedUpload(file.JobId, file.Sequence))
+            return null;
         if (!info.Exists)
             throw new UploadFailedException($"{file.LocalPath} no longer exists; it cannot be uploaded as {file.RemotePath}");
         var size = info.Length;
@@ -168,10 +170,12 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
             }
         }
         var created = DateTimeOffset.UtcNow;
-        var fresh = _catalog.BeginVersion(file.RemotePath, size, created);
+        if (_catalog.BeginJobFileVersion(file.JobId, file.Sequence, size, created) is not { } begun)
+            return null;
+        var (fresh, remotePath) = begun;
         var key = DataKey.Generate();
         var wrappedKey = masterKey.WrapDataKey(key, fresh.ToBytes());
-        var job = file with { File = fresh, WrappedKey = wrappedKey, Size = size, LocalModified = modified,
+        var job = file with { RemotePath = remotePath, File = fresh, WrappedKey = wrappedKey, Size = size, LocalModified = modified,
             BlockSize = _options.BlockSize };
         _catalog.StartUploadJobFile(job);
         var blocks = checked((int)Manifest.BlockCountFor(size, job.BlockSize));

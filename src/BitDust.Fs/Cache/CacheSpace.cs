@@ -1,0 +1,110 @@
+namespace BitDust.Fs.Cache;
+
+/// <summary>
+/// The cache's size limit, kept for real: every byte the cache holds on disk is counted, and what may go (blocks fetched
+/// from the network, files already durable) goes least recently used first. Files not yet durable are counted but never
+/// evicted: a writer that would push the cache over its limit waits for uploads to make them evictable.
+/// </summary>
+public sealed class CacheSpace
+{
+    private readonly LinkedList<IEvictable> _order = [];
+    private readonly Dictionary<IEvictable, LinkedListNode<IEvictable>> _nodes = [];
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _freed = new(0);
+    private long _used;
+
+    public CacheSpace(long limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        Limit = limit;
+    }
+
+    public long Limit { get; }
+
+    public long Used => Interlocked.Read(ref _used);
+
+    /// <summary>The cache grew (a write, a fetched block) or shrank (a file deleted, a block evicted).</summary>
+    public void Add(long bytes)
+    {
+        if (bytes != 0 && Interlocked.Add(ref _used, bytes) < 0)
+            Interlocked.Exchange(ref _used, 0);
+        if (bytes < 0)
+            Signal();
+    }
+
+    /// <summary>Marks <paramref name="item"/> as evictable and most recently used.</summary>
+    public void Touch(IEvictable item)
+    {
+        lock (_gate)
+        {
+            if (_nodes.Remove(item, out var node))
+                _order.Remove(node);
+            _nodes[item] = _order.AddLast(item);
+        }
+    }
+
+    /// <summary>Makes <paramref name="item"/> not evictable (again): it is being written, or it is gone.</summary>
+    public void Forget(IEvictable item)
+    {
+        lock (_gate)
+        {
+            if (_nodes.Remove(item, out var node))
+                _order.Remove(node);
+        }
+    }
+
+    /// <summary>
+    /// Evicts least recently used items until <paramref name="needed"/> more bytes fit under the limit; false when what is
+    /// left cannot be evicted. <paramref name="keep"/> (the item being filled) is passed over.
+    /// </summary>
+    public bool MakeRoom(long needed, IEvictable? keep = null)
+    {
+        int tries;
+        lock (_gate)
+            tries = _order.Count;
+        while (Used + needed > Limit)
+        {
+            if (tries-- <= 0)
+                return false;
+            IEvictable? victim = null;
+            lock (_gate)
+            {
+                for (var node = _order.First; node is not null; node = node.Next)
+                {
+                    if (!ReferenceEquals(node.Value, keep))
+                    {
+                        victim = node.Value;
+                        _order.Remove(node);
+                        _nodes.Remove(victim);
+                        break;
+                    }
+                }
+            }
+            if (victim is null)
+                return false;
+            if (!victim.Evict(this))
+                Touch(victim);
+        }
+        return true;
+    }
+
+    /// <summary>Waits until something may have been freed (an upload made a file evictable, a file was deleted).</summary>
+    public Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _freed.WaitAsync(timeout, cancellationToken);
+
+    /// <summary>Wakes writers waiting for room.</summary>
+    public void Signal()
+    {
+        if (_freed.CurrentCount == 0)
+            _freed.Release();
+    }
+}
+
+/// <summary>
+/// Something the cache may drop to make room. <see cref="Evict"/> gives its bytes back with CacheSpace.Add and returns true,
+/// or false when it is in use right now (a read is copying from it) and must stay.
+/// </summary>
+public interface IEvictable
+{
+    bool Evict(CacheSpace space);
+}

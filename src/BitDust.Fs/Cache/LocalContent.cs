@@ -1,0 +1,254 @@
+using BitDust.Engine.Storage.Customer;
+using Microsoft.Win32.SafeHandles;
+
+namespace BitDust.Fs.Cache;
+
+/// <summary>
+/// A drive file's bytes in a local cache file: written at local-disk speed, sealed when the file is closed, uploaded from
+/// here, and kept afterwards as a cached copy of the durable version until the cache needs the room. Only a dirty copy is
+/// ever written; a write to a sealed or durable copy goes to a fresh copy, so an upload never sees its file change.
+/// </summary>
+public sealed class LocalContent : FileContent, IEvictable
+{
+    private readonly CacheSpace _space;
+    private readonly Lock _gate = new();
+    private SafeFileHandle? _file;
+    private long _length;
+    private long _allocated;
+    private TaskCompletionSource<string?> _durable = NewDurable();
+    private bool _inJob;
+    private bool _discardAfterJob;
+
+    private LocalContent(string path, SafeFileHandle file, long length, LocalState state, CacheSpace space)
+    {
+        Path = path;
+        _file = file;
+        _length = length;
+        _allocated = length;
+        State = state;
+        _space = space;
+        space.Add(length);
+    }
+
+    public string Path { get; }
+
+    public override long Length => Interlocked.Read(ref _length);
+
+    public LocalState State { get; private set; }
+
+    /// <summary>The durable version this copy holds (set once <see cref="State"/> is Durable).</summary>
+    public CatalogVersion? Version { get; private set; }
+
+    /// <summary>Called when the cache evicts this durable copy: the owner switches the file to its network version.</summary>
+    public Action<LocalContent>? Evicting { get; set; }
+
+    /// <summary>Completes with null once this copy is durable in the network, or with the reason its upload failed.</summary>
+    public Task<string?> WhenDurable
+    {
+        get
+        {
+            lock (_gate)
+                return _durable.Task;
+        }
+    }
+
+    /// <summary>A new, empty, dirty copy in <paramref name="folder"/>.</summary>
+    public static LocalContent Create(string folder, CacheSpace space)
+    {
+        var path = System.IO.Path.Combine(folder, Guid.NewGuid().ToString("N"));
+        var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        return new LocalContent(path, file, 0, LocalState.Dirty, space);
+    }
+
+    /// <summary>A dirty copy of the first <paramref name="length"/> bytes of <paramref name="source"/>.</summary>
+    public static LocalContent CopyOf(LocalContent source, long length, string folder, CacheSpace space)
+    {
+        var copy = Create(folder, space);
+        var buffer = new byte[1 << 20];
+        for (var offset = 0L; offset < length;)
+        {
+            var read = source.Read(buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - offset)), offset);
+            if (read == 0)
+                break;
+            copy.Write(buffer.AsSpan(0, read), offset);
+            offset += read;
+        }
+        copy.SetLength(length);
+        return copy;
+    }
+
+    /// <summary>A copy a previous run sealed and queued (found again through the catalog's upload jobs).</summary>
+    public static LocalContent? Reopen(string path, LocalState state, CacheSpace space)
+    {
+        if (!File.Exists(path))
+            return null;
+        var file = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        return new LocalContent(path, file, RandomAccess.GetLength(file), state, space);
+    }
+
+    public int Read(Span<byte> buffer, long offset)
+    {
+        var length = Length;
+        if (offset >= length)
+            return 0;
+        var wanted = (int)Math.Min(buffer.Length, length - offset);
+        var file = _file ?? throw new ObjectDisposedException(Path);
+        var done = 0;
+        while (done < wanted)
+        {
+            var read = RandomAccess.Read(file, buffer[done..wanted], offset + done);
+            if (read == 0)
+                break;
+            done += read;
+        }
+        // A file extended by truncate has a hole the local file may not cover yet: it reads as zeros.
+        buffer[done..wanted].Clear();
+        return wanted;
+    }
+
+    public void Write(ReadOnlySpan<byte> data, long offset)
+    {
+        if (State != LocalState.Dirty)
+            throw new InvalidOperationException($"{Path} is {State}; only a dirty copy is written");
+        RandomAccess.Write(_file ?? throw new ObjectDisposedException(Path), data, offset);
+        lock (_gate)
+        {
+            var end = offset + data.Length;
+            if (end > _length)
+                _length = end;
+            GrowAllocation();
+        }
+    }
+
+    public void SetLength(long length)
+    {
+        if (State != LocalState.Dirty)
+            throw new InvalidOperationException($"{Path} is {State}; only a dirty copy is resized");
+        RandomAccess.SetLength(_file ?? throw new ObjectDisposedException(Path), length);
+        lock (_gate)
+        {
+            _length = length;
+            var change = length - _allocated;
+            _allocated = length;
+            _space.Add(change);
+        }
+    }
+
+    /// <summary>Closed: from now on its bytes do not change, and it may be uploaded.</summary>
+    public void Seal()
+    {
+        lock (_gate)
+        {
+            if (State == LocalState.Dirty)
+                State = LocalState.Sealed;
+        }
+    }
+
+    /// <summary>The upload reached durability: this copy is now only a cache of <paramref name="version"/>.</summary>
+    public void MarkDurable(CatalogVersion version)
+    {
+        TaskCompletionSource<string?> durable;
+        lock (_gate)
+        {
+            State = LocalState.Durable;
+            Version = version;
+            durable = _durable;
+        }
+        _space.Touch(this);
+        _space.Signal();
+        durable.TrySetResult(null);
+    }
+
+    /// <summary>The upload failed; whoever waits (fsync) hears why, and the next attempt gets a fresh wait.</summary>
+    public void MarkFailed(string reason)
+    {
+        TaskCompletionSource<string?> failed;
+        lock (_gate)
+        {
+            failed = _durable;
+            _durable = NewDurable();
+        }
+        failed.TrySetResult(reason);
+    }
+
+    /// <summary>Marks the copy as recently read, so the cache keeps it longer.</summary>
+    public void Touch()
+    {
+        if (State == LocalState.Durable)
+            _space.Touch(this);
+    }
+
+    public bool Evict(CacheSpace space)
+    {
+        Evicting?.Invoke(this);
+        Discard();
+        return true;
+    }
+
+    /// <summary>
+    /// An upload job reads this copy from now until <see cref="LeaveJob"/>: deleting it meanwhile would fail the whole job,
+    /// so a <see cref="Discard"/> waits for the job's end.
+    /// </summary>
+    public void EnterJob()
+    {
+        lock (_gate)
+            _inJob = true;
+    }
+
+    public void LeaveJob()
+    {
+        bool discard;
+        lock (_gate)
+        {
+            _inJob = false;
+            discard = _discardAfterJob;
+        }
+        if (discard)
+            Discard();
+    }
+
+    /// <summary>True once discarded (or waiting for its job's end to be).</summary>
+    public bool IsDiscarded
+    {
+        get
+        {
+            lock (_gate)
+                return _file is null || _discardAfterJob;
+        }
+    }
+
+    public override void Discard()
+    {
+        SafeFileHandle? file;
+        long allocated;
+        lock (_gate)
+        {
+            if (_inJob)
+            {
+                _discardAfterJob = true;
+                return;
+            }
+            file = _file;
+            _file = null;
+            allocated = _allocated;
+            _allocated = 0;
+        }
+        if (file is null)
+            return;
+        _space.Forget(this);
+        file.Dispose();
+        File.Delete(Path);
+        _space.Add(-allocated);
+        _durable.TrySetResult("the file was replaced or deleted before its upload");
+    }
+
+    private void GrowAllocation()
+    {
+        if (_length <= _allocated)
+            return;
+        _space.Add(_length - _allocated);
+        _allocated = _length;
+    }
+
+    private static TaskCompletionSource<string?> NewDurable() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

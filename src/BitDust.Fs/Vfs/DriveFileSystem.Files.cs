@@ -1,0 +1,417 @@
+using BitDust.Engine.Pipeline;
+using BitDust.Engine.Storage.Customer;
+using BitDust.Fs.Cache;
+
+namespace BitDust.Fs.Vfs;
+
+/// <summary>File contents: open, read, write, truncate, close and fsync.</summary>
+public sealed partial class DriveFileSystem
+{
+    public Errno Create(string path, int mode, OpenFlags flags, int uid, int gid, out ulong handle)
+    {
+        handle = 0;
+        if (_options.ReadOnly)
+            return Errno.EROFS;
+        FileNode file;
+        lock (_tree)
+        {
+            var found = FindParent(path, out var parent, out var name);
+            if (found != Errno.Ok)
+                return found;
+            if (parent.Children.TryGetValue(name, out var existing))
+            {
+                if ((flags & OpenFlags.Exclusive) != 0)
+                    return Errno.EEXIST;
+                if (existing is DirectoryNode)
+                    return Errno.EISDIR;
+            }
+            else
+            {
+                var now = DateTimeOffset.UtcNow;
+                Directory.CreateDirectory(_filesFolder);
+                file = new FileNode(name, mode, uid, gid, now, NewInode(), LocalContent.Create(_filesFolder, Space)) { Parent = parent };
+                parent.Children.Add(name, file);
+                parent.Modified = parent.Changed = now;
+                handle = AddHandle(file, flags | OpenFlags.Create);
+                return Errno.Ok;
+            }
+        }
+        return Open(path, flags & ~(OpenFlags.Create | OpenFlags.Exclusive), out handle);
+    }
+
+    public Errno Open(string path, OpenFlags flags, out ulong handle)
+    {
+        handle = 0;
+        var writing = (flags & OpenFlags.AccessMask) != OpenFlags.ReadOnly;
+        if (writing && _options.ReadOnly)
+            return Errno.EROFS;
+        FileNode file;
+        lock (_tree)
+        {
+            switch (Find(path))
+            {
+                case null:
+                    return Errno.ENOENT;
+                case DirectoryNode:
+                    return writing ? Errno.EISDIR : Errno.Ok;
+                case FileNode found:
+                    file = found;
+                    break;
+                default:
+                    return Errno.ELOOP;
+            }
+        }
+        if (writing && (flags & OpenFlags.Truncate) != 0)
+        {
+            var truncated = Resize(file, 0);
+            if (truncated != Errno.Ok)
+                return truncated;
+        }
+        if (!writing && path.EndsWith(Engine.Storage.Stub.Extension, StringComparison.Ordinal))
+        {
+            var materialized = MaterializeNextTo(path, file);
+            if (materialized != Errno.Ok)
+                return materialized;
+        }
+        handle = AddHandle(file, flags);
+        return Errno.Ok;
+    }
+
+    private ulong AddHandle(FileNode file, OpenFlags flags)
+    {
+        var open = new DriveHandle(file, flags);
+        lock (file.ContentGate)
+        {
+            file.Handles++;
+            if (open.CanWrite)
+                file.Writers++;
+        }
+        var id = (ulong)Interlocked.Increment(ref _nextHandle);
+        _handles[id] = open;
+        return id;
+    }
+
+    public Errno Read(string path, ulong handle, Span<byte> buffer, long offset, out int bytesRead)
+    {
+        bytesRead = 0;
+        if (!_handles.TryGetValue(handle, out var open))
+            return Errno.EBADF;
+        var file = open.Node;
+        for (var attempt = 0; ; attempt++)
+        {
+            var content = file.Content;
+            try
+            {
+                switch (content)
+                {
+                    case LocalContent local:
+                        bytesRead = local.Read(buffer, offset);
+                        local.Touch();
+                        break;
+                    case RemoteContent remote:
+                        var sequential = open.NextRead == offset;
+                        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+                        try
+                        {
+                            bytesRead = remote.ReadAsync(rented.AsMemory(0, buffer.Length), offset, sequential, CancellationToken.None)
+                                .GetAwaiter().GetResult();
+                            rented.AsSpan(0, bytesRead).CopyTo(buffer);
+                        }
+                        finally
+                        {
+                            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                        }
+                        break;
+                }
+                open.NextRead = offset + bytesRead;
+                file.Accessed = DateTimeOffset.UtcNow;
+                return Errno.Ok;
+            }
+            catch (ObjectDisposedException) when (attempt < 3 && !ReferenceEquals(content, file.Content))
+            {
+                // The content was swapped (evicted, rewritten) under the read: read what the file has now.
+            }
+            catch (Exception e) when (e is IOException or BlockUnavailableException or TamperedBlockException or ObjectDisposedException
+                or UnauthorizedAccessException)
+            {
+                Log.Failed(_logger, "read", path, e.Message);
+                return Errno.EIO;
+            }
+        }
+    }
+
+    public Errno Write(string path, ulong handle, ReadOnlySpan<byte> data, long offset, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        if (!_handles.TryGetValue(handle, out var open))
+            return Errno.EBADF;
+        if (!open.CanWrite)
+            return Errno.EBADF;
+        var file = open.Node;
+        var ready = Writable(file, path, truncate: false, out var local);
+        if (ready != Errno.Ok)
+            return ready;
+        var growth = Math.Max(0, offset + data.Length - local!.Length);
+        if (growth > 0)
+        {
+            if (Interlocked.Add(ref _used, growth) > _options.Quota)
+            {
+                Interlocked.Add(ref _used, -growth);
+                return Errno.ENOSPC;
+            }
+            WaitForRoom(growth);
+        }
+        try
+        {
+            local.Write(data, offset);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            Interlocked.Add(ref _used, -growth);
+            Log.Failed(_logger, "write", path, e.Message);
+            return e is IOException io && io.HResult == 28 ? Errno.ENOSPC : Errno.EIO;
+        }
+        var now = DateTimeOffset.UtcNow;
+        file.Modified = file.Changed = now;
+        bytesWritten = data.Length;
+        return Errno.Ok;
+    }
+
+    public Errno Truncate(string path, ulong handle, long size)
+    {
+        if (_options.ReadOnly)
+            return Errno.EROFS;
+        if (size < 0)
+            return Errno.EINVAL;
+        FileNode file;
+        if (handle != 0 && _handles.TryGetValue(handle, out var open))
+        {
+            file = open.Node;
+        }
+        else
+        {
+            lock (_tree)
+            {
+                switch (Find(path))
+                {
+                    case null:
+                        return Errno.ENOENT;
+                    case DirectoryNode:
+                        return Errno.EISDIR;
+                    case FileNode found:
+                        file = found;
+                        break;
+                    default:
+                        return Errno.EINVAL;
+                }
+            }
+        }
+        var resized = Resize(file, size);
+        if (resized != Errno.Ok)
+            return resized;
+        SealIfClosed(file);
+        return Errno.Ok;
+    }
+
+    private Errno Resize(FileNode file, long size)
+    {
+        var ready = Writable(file, "", truncate: size == 0, out var local);
+        if (ready != Errno.Ok)
+            return ready;
+        var growth = size - local!.Length;
+        if (growth > 0 && Interlocked.Add(ref _used, growth) > _options.Quota)
+        {
+            Interlocked.Add(ref _used, -growth);
+            return Errno.ENOSPC;
+        }
+        if (growth < 0)
+            Interlocked.Add(ref _used, growth);
+        local.SetLength(size);
+        file.Modified = file.Changed = DateTimeOffset.UtcNow;
+        return Errno.Ok;
+    }
+
+    public Errno Flush(string path, ulong handle) => _handles.ContainsKey(handle) ? Errno.Ok : Errno.EBADF;
+
+    public Errno Release(string path, ulong handle)
+    {
+        if (!_handles.TryRemove(handle, out var open))
+            return Errno.EBADF;
+        var file = open.Node;
+        bool last;
+        lock (file.ContentGate)
+        {
+            file.Handles--;
+            if (open.CanWrite)
+                file.Writers--;
+            last = file.Handles == 0;
+        }
+        if (file.Detached)
+        {
+            if (last)
+                Retire(file.Content);
+            return Errno.Ok;
+        }
+        SealIfClosed(file);
+        return Errno.Ok;
+    }
+
+    public Errno Sync(string path, ulong handle, bool dataOnly)
+    {
+        FileNode? file = handle != 0 && _handles.TryGetValue(handle, out var open) ? open.Node : null;
+        if (file is null)
+        {
+            lock (_tree)
+                file = Find(path) as FileNode;
+        }
+        if (file is null)
+            return Errno.Ok;
+        if (file.Detached)
+            return Errno.Ok;
+        LocalContent? waited = null;
+        lock (file.ContentGate)
+        {
+            if (file.Content is LocalContent { State: LocalState.Dirty } dirty)
+            {
+                Seal(file, dirty);
+                waited = dirty;
+            }
+            else if (file.Content is LocalContent { State: LocalState.Sealed } sealedCopy)
+            {
+                waited = sealedCopy;
+            }
+        }
+        if (waited is null)
+            return Errno.Ok;
+        var failure = waited.WhenDurable.GetAwaiter().GetResult();
+        if (failure is null)
+            return Errno.Ok;
+        Log.Failed(_logger, "fsync", path, failure);
+        return Errno.EIO;
+    }
+
+    /// <summary>
+    /// Makes the file's content a dirty local copy it may write: as it is when already dirty, else a copy of it (a sealed
+    /// copy is being uploaded, a durable one is the cached version; a network version is fetched whole), or an empty copy
+    /// when it is about to be truncated to nothing.
+    /// </summary>
+    private Errno Writable(FileNode file, string path, bool truncate, out LocalContent? writable)
+    {
+        writable = null;
+        lock (file.ContentGate)
+        {
+            var content = file.Content;
+            if (content is LocalContent { State: LocalState.Dirty } dirty)
+            {
+                if (truncate)
+                {
+                    Interlocked.Add(ref _used, -dirty.Length);
+                    dirty.SetLength(0);
+                }
+                writable = dirty;
+                return Errno.Ok;
+            }
+            Directory.CreateDirectory(_filesFolder);
+            LocalContent copy;
+            try
+            {
+                if (truncate)
+                {
+                    copy = LocalContent.Create(_filesFolder, Space);
+                    Interlocked.Add(ref _used, -content.Length);
+                }
+                else if (content is LocalContent local)
+                {
+                    Space.MakeRoom(local.Length);
+                    copy = LocalContent.CopyOf(local, local.Length, _filesFolder, Space);
+                }
+                else
+                {
+                    var remote = (RemoteContent)content;
+                    Space.MakeRoom(remote.Length);
+                    copy = LocalContent.Create(_filesFolder, Space);
+                    try
+                    {
+                        remote.CopyToAsync(copy, CancellationToken.None).GetAwaiter().GetResult();
+                    }
+                    catch
+                    {
+                        copy.Discard();
+                        throw;
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or BlockUnavailableException or TamperedBlockException or ObjectDisposedException)
+            {
+                Log.Failed(_logger, "open for writing", path, e.Message);
+                return Errno.EIO;
+            }
+            file.Content = copy;
+            Retire(content);
+            writable = copy;
+            return Errno.Ok;
+        }
+    }
+
+    /// <summary>A dirty copy that no handle writes any more is sealed and queued for upload.</summary>
+    private void SealIfClosed(FileNode file)
+    {
+        lock (file.ContentGate)
+        {
+            if (file.Writers == 0 && !file.Detached && file.Content is LocalContent { State: LocalState.Dirty } dirty)
+                Seal(file, dirty);
+        }
+    }
+
+    /// <summary>Seals the copy, records the file's attributes in the catalog and queues the upload. Caller holds the content gate.</summary>
+    private void Seal(FileNode file, LocalContent content)
+    {
+        content.Seal();
+        SaveEntry(file);
+        Queue.Enqueue(new QueuedUpload(content, () => PathOf(file), version => Durable(file, content, version)));
+    }
+
+    private string? PathOf(DriveNode node)
+    {
+        lock (_tree)
+            return node.Detached ? null : node.RemotePath;
+    }
+
+    /// <summary>The copy is durable: it stays as a cached copy while it is the file's content, and goes when evicted.</summary>
+    private void Durable(FileNode file, LocalContent content, CatalogVersion version)
+    {
+        lock (file.ContentGate)
+        {
+            if (ReferenceEquals(file.Content, content) && !file.Detached)
+            {
+                content.Evicting = _ => Evicted(file, content, version);
+                return;
+            }
+        }
+        content.Discard();
+    }
+
+    private void Evicted(FileNode file, LocalContent content, CatalogVersion version)
+    {
+        lock (file.ContentGate)
+        {
+            if (ReferenceEquals(file.Content, content))
+                file.Content = NewRemote(version);
+        }
+    }
+
+    /// <summary>Waits (a bounded time) until the cache has room for <paramref name="bytes"/> more, evicting what it may.</summary>
+    private void WaitForRoom(long bytes)
+    {
+        var deadline = DateTime.UtcNow + _options.RoomWait;
+        while (!Space.MakeRoom(bytes))
+        {
+            if (Queue.PendingFiles == 0 || DateTime.UtcNow > deadline)
+            {
+                Log.OverLimit(_logger, Space.Used, Space.Limit);
+                return;
+            }
+            Space.WaitForChangeAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None).GetAwaiter().GetResult();
+        }
+    }
+}

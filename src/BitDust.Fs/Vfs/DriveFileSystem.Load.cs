@@ -1,0 +1,120 @@
+using BitDust.Engine.Storage.Customer;
+using BitDust.Fs.Cache;
+
+namespace BitDust.Fs.Vfs;
+
+/// <summary>
+/// Building the tree when the drive opens: folders, links and attributes from the catalog's tree, files from their newest
+/// readable versions, and — newer than those — the copies a previous run closed and queued, whose upload jobs the storage
+/// resumed. Cache files nothing refers to any more (a copy still being written when the process died) are deleted.
+/// </summary>
+public sealed partial class DriveFileSystem
+{
+    private const int DefaultFolderMode = 0x1ED; // 0755
+    private const int DefaultFileMode = 0x1A4; // 0644
+
+    private void Load()
+    {
+        Directory.CreateDirectory(_filesFolder);
+        if (Directory.Exists(_blocksFolder))
+            Directory.Delete(_blocksFolder, recursive: true);
+        Directory.CreateDirectory(_blocksFolder);
+        var entries = _catalog.TreeEntries().Where(e => !InTrash(e.Path)).ToDictionary(e => e.Path, StringComparer.Ordinal);
+        var files = 0;
+        lock (_tree)
+        {
+            foreach (var entry in entries.Values.Where(e => e.Kind == TreeEntryKind.Folder))
+                FolderAt(entry.Path, entries);
+            foreach (var entry in entries.Values.Where(e => e.Kind == TreeEntryKind.Symlink))
+            {
+                var (parent, name) = ParentFor(entry.Path, entries);
+                parent.Children.TryAdd(name, new SymlinkNode(name, entry.Target!, entry.Uid, entry.Gid, entry.Modified, NewInode()) { Parent = parent });
+            }
+            foreach (var file in _catalog.Files().Where(f => !InTrash(f.RemotePath)))
+            {
+                if (_catalog.LatestReadable(file.FileId) is not { } version)
+                    continue;
+                PutFile(file.RemotePath, NewRemote(version), entries, version.Created);
+                files++;
+            }
+        }
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        var pending = 0;
+        foreach (var job in _catalog.UploadJobs().Where(j => j.LocalPath == UploadQueue.JobLabel &&
+            j.State is not (TransferState.Complete or TransferState.Failed)))
+        {
+            var uploads = new List<QueuedUpload>();
+            foreach (var jobFile in _catalog.UploadJobFiles(job.Id))
+            {
+                keep.Add(jobFile.LocalPath);
+                if (InTrash(jobFile.RemotePath))
+                    continue;
+                if (jobFile.File is { } begun && _catalog.FindVersion(begun) is { Manifest: not null })
+                    continue;
+                if (LocalContent.Reopen(jobFile.LocalPath, LocalState.Sealed, Space) is not { } content)
+                    continue;
+                FileNode node;
+                lock (_tree)
+                    node = PutFile(jobFile.RemotePath, content, entries, DateTimeOffset.UtcNow);
+                uploads.Add(new QueuedUpload(content, () => PathOf(node), version => Durable(node, content, version)));
+            }
+            pending += uploads.Count;
+            if (uploads.Count == 0)
+                continue;
+            if (_storage.Transfers.Find(job.Id) is { } transfer)
+            {
+                Queue.Adopt(transfer, uploads);
+            }
+            else
+            {
+                foreach (var upload in uploads)
+                    Queue.Enqueue(upload);
+            }
+        }
+        foreach (var orphan in Directory.EnumerateFiles(_filesFolder).Where(f => !keep.Contains(f)))
+            File.Delete(orphan);
+        Log.Loaded(_logger, files, entries.Values.Count(e => e.Kind == TreeEntryKind.Folder), pending);
+    }
+
+    private static bool InTrash(string remotePath) =>
+        remotePath == TrashFolder || remotePath.StartsWith(TrashFolder + "/", StringComparison.Ordinal);
+
+    /// <summary>Puts a file at <paramref name="path"/> (replacing the content it had). Caller holds the tree lock.</summary>
+    private FileNode PutFile(string path, FileContent content, Dictionary<string, TreeEntry> entries, DateTimeOffset created)
+    {
+        var (parent, name) = ParentFor(path, entries);
+        if (parent.Children.TryGetValue(name, out var existing) && existing is FileNode file)
+        {
+            Interlocked.Add(ref _used, content.Length - file.Size);
+            var old = file.Content;
+            file.Content = content;
+            Retire(old);
+            return file;
+        }
+        var entry = entries.GetValueOrDefault(path);
+        file = new FileNode(name, entry?.Mode ?? DefaultFileMode, entry?.Uid ?? 0, entry?.Gid ?? 0, entry?.Modified ?? created, NewInode(),
+            content) { Parent = parent };
+        parent.Children[name] = file;
+        Interlocked.Add(ref _used, content.Length);
+        return file;
+    }
+
+    private (DirectoryNode Parent, string Name) ParentFor(string path, Dictionary<string, TreeEntry> entries)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash < 0 ? (_root, path) : (FolderAt(path[..slash], entries), path[(slash + 1)..]);
+    }
+
+    /// <summary>The folder at <paramref name="path"/>, made (with its tree entry's attributes, if any) when missing.</summary>
+    private DirectoryNode FolderAt(string path, Dictionary<string, TreeEntry> entries)
+    {
+        var (parent, name) = ParentFor(path, entries);
+        if (parent.Children.TryGetValue(name, out var existing) && existing is DirectoryNode folder)
+            return folder;
+        var entry = entries.GetValueOrDefault(path);
+        folder = new DirectoryNode(name, entry?.Mode ?? DefaultFolderMode, entry?.Uid ?? 0, entry?.Gid ?? 0,
+            entry?.Modified ?? DateTimeOffset.UtcNow, NewInode()) { Parent = parent };
+        parent.Children[name] = folder;
+        return folder;
+    }
+}

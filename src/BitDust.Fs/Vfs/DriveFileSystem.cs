@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Text;
+using BitDust.Engine.Storage.Customer;
+using BitDust.Fs.Cache;
+using Microsoft.Extensions.Logging;
+
+namespace BitDust.Fs.Vfs;
+
+/// <summary>
+/// The network as a file system: a tree kept in memory and in the catalog (so a new machine gets it back from the identity
+/// backup), file bytes in a write-back cache, closed files uploaded through <see cref="UploadQueue"/>, and files not in the
+/// cache read block by block from the suppliers. Errors come back as errno, the way a local disk reports them.
+/// </summary>
+public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
+{
+    /// <summary>Where deleted files wait (hidden) until their uploads end and their versions can be deleted.</summary>
+    public const string TrashFolder = ".bitdust-trash";
+
+    private readonly CustomerStorage _storage;
+    private readonly Catalog _catalog;
+    private readonly DriveOptions _options;
+    private readonly ILogger _logger;
+    private readonly Lock _tree = new();
+    private readonly ConcurrentDictionary<ulong, DriveHandle> _handles = new();
+    private readonly DirectoryNode _root;
+    private readonly string _filesFolder;
+    private readonly string _blocksFolder;
+    private long _nextHandle;
+    private long _nextInode = 1;
+    private long _used;
+    private long _fragmentsOfDropped;
+    private readonly List<RemoteContent> _remotes = [];
+
+    private DriveFileSystem(CustomerStorage storage, DriveOptions options, ILogger logger)
+    {
+        _storage = storage;
+        _catalog = storage.Catalog;
+        _options = options;
+        _logger = logger;
+        _filesFolder = Path.Combine(options.CacheFolder, "files");
+        _blocksFolder = Path.Combine(options.CacheFolder, "blocks");
+        Space = new CacheSpace(options.CacheLimit);
+        Queue = new UploadQueue(storage, logger);
+        _root = new DirectoryNode("", 0x1ED, 0, 0, DateTimeOffset.UtcNow, NewInode());
+    }
+
+    public CacheSpace Space { get; }
+
+    public UploadQueue Queue { get; }
+
+    /// <summary>Fragments asked of suppliers by reads through the drive so far.</summary>
+    public long FragmentsRequested
+    {
+        get
+        {
+            lock (_remotes)
+                return _fragmentsOfDropped + _remotes.Sum(r => r.FragmentsRequested);
+        }
+    }
+
+    /// <summary>Bytes of every file in the drive: what counts against the quota.</summary>
+    public long UsedBytes => Interlocked.Read(ref _used);
+
+    /// <summary>
+    /// Opens the drive of <paramref name="storage"/>: loads the tree from the catalog, takes back the uploads a previous run
+    /// left queued, and starts the upload queue.
+    /// </summary>
+    public static DriveFileSystem Open(CustomerStorage storage, DriveOptions options, ILogger logger)
+    {
+        var drive = new DriveFileSystem(storage, options, logger);
+        drive.Load();
+        drive.Queue.Start();
+        drive.StartSweeper();
+        return drive;
+    }
+
+    public Errno GetAttributes(string path, ulong handle, out NodeAttributes attributes)
+    {
+        attributes = default;
+        lock (_tree)
+        {
+            var node = handle != 0 && _handles.TryGetValue(handle, out var open) ? open.Node : Find(path);
+            if (node is null)
+                return Errno.ENOENT;
+            attributes = AttributesOf(node);
+            return Errno.Ok;
+        }
+    }
+
+    public Errno ReadDirectory(string path, List<DirectoryEntry> entries)
+    {
+        lock (_tree)
+        {
+            var node = Find(path);
+            if (node is null)
+                return Errno.ENOENT;
+            if (node is not DirectoryNode folder)
+                return Errno.ENOTDIR;
+            foreach (var child in folder.Children.Values)
+            {
+                if (folder == _root && child.Name == TrashFolder)
+                    continue;
+                entries.Add(new DirectoryEntry(child.Name, AttributesOf(child)));
+            }
+            return Errno.Ok;
+        }
+    }
+
+    public Errno GetStats(out FileSystemStats stats)
+    {
+        var used = UsedBytes;
+        long files;
+        lock (_tree)
+            files = Interlocked.Read(ref _nextInode);
+        stats = new FileSystemStats(_options.Quota, Math.Max(0, _options.Quota - used), files, long.MaxValue / 2, 4096, 255);
+        return Errno.Ok;
+    }
+
+    private NodeAttributes AttributesOf(DriveNode node) =>
+        node.Attributes(node is DirectoryNode folder ? 2 + folder.Children.Values.Count(c => c is DirectoryNode) : 1);
+
+    /// <summary>The node at <paramref name="path"/>, or null. Caller holds the tree lock.</summary>
+    private DriveNode? Find(string path)
+    {
+        DriveNode node = _root;
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (node is not DirectoryNode folder || !folder.Children.TryGetValue(part, out var child))
+                return null;
+            node = child;
+        }
+        return node;
+    }
+
+    /// <summary>The folder that would hold <paramref name="path"/> and the last name in it. Caller holds the tree lock.</summary>
+    private Errno FindParent(string path, out DirectoryNode parent, out string name)
+    {
+        parent = _root;
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        name = parts.Length > 0 ? parts[^1] : "";
+        if (parts.Length == 0)
+            return Errno.EBUSY;
+        DriveNode node = _root;
+        foreach (var part in parts[..^1])
+        {
+            if (node is not DirectoryNode folder)
+                return Errno.ENOTDIR;
+            if (!folder.Children.TryGetValue(part, out var child))
+                return Errno.ENOENT;
+            node = child;
+        }
+        if (node is not DirectoryNode found)
+            return Errno.ENOTDIR;
+        parent = found;
+        if (Encoding.UTF8.GetByteCount(name) > 255)
+            return Errno.ENAMETOOLONG;
+        var remote = parent == _root ? name : parent.RemotePath + "/" + name;
+        if (parent == _root && name == TrashFolder)
+            return Errno.EPERM;
+        if (RemotePath.Validate(remote) is { } problem)
+        {
+            Log.NameRefused(_logger, path, problem);
+            return Encoding.UTF8.GetByteCount(remote) > RemotePath.MaxBytes ? Errno.ENAMETOOLONG : Errno.EINVAL;
+        }
+        return Errno.Ok;
+    }
+
+    private long NewInode() => Interlocked.Increment(ref _nextInode);
+
+    private RemoteContent NewRemote(CatalogVersion version)
+    {
+        var manifest = Engine.Pipeline.Manifest.Read(version.Manifest!, _storage.OwnerKey);
+        var remote = new RemoteContent(version, manifest.BlockSize, () => _storage.OpenBlocks(version),
+            Path.Combine(_blocksFolder, $"{version.File.FileId:N}-{version.File.Version}"), Space, _options.ReadAheadBlocks, _logger);
+        lock (_remotes)
+            _remotes.Add(remote);
+        return remote;
+    }
+
+    /// <summary>Lets go of content a file no longer has: a queued copy stays until its upload ends, the rest goes now.</summary>
+    private void Retire(FileContent content)
+    {
+        if (content is LocalContent local && Queue.IsPending(local))
+            return;
+        if (content is RemoteContent remote)
+        {
+            lock (_remotes)
+            {
+                if (_remotes.Remove(remote))
+                    _fragmentsOfDropped += remote.FragmentsRequested;
+            }
+        }
+        content.Discard();
+    }
+
+    public void Unmounted() => Log.Unmounted(_logger);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopSweeperAsync().ConfigureAwait(false);
+        await Queue.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "drive: {Path} cannot be stored: {Reason}")]
+        public static partial void NameRefused(ILogger logger, string path, string reason);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "drive: {Operation} {Path} failed: {Reason}")]
+        public static partial void Failed(ILogger logger, string operation, string path, string reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "drive: the cache is over its limit ({Used} of {Limit} bytes) and nothing more can be evicted; writing anyway")]
+        public static partial void OverLimit(ILogger logger, long used, long limit);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "drive: unmounted")]
+        public static partial void Unmounted(ILogger logger);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "drive: loaded {Files} files and {Folders} folders; {Pending} uploads pending from the last run")]
+        public static partial void Loaded(ILogger logger, int files, int folders, int pending);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "drive: deleting {Path} from the network failed: {Reason}; trying again later")]
+        public static partial void SweepFailed(ILogger logger, string path, string reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "drive: materialized {Path} from its stub")]
+        public static partial void Materialized(ILogger logger, string path);
+    }
+}
+
+/// <summary>An open file: which node, how it was opened, and where the last read ended (to spot sequential reads).</summary>
+internal sealed class DriveHandle(FileNode node, OpenFlags flags)
+{
+    public FileNode Node { get; } = node;
+
+    public OpenFlags Flags { get; } = flags;
+
+    public bool CanWrite => (Flags & OpenFlags.AccessMask) != OpenFlags.ReadOnly;
+
+    public long NextRead { get; set; } = -1;
+}
