@@ -31,6 +31,8 @@ public static class ConfigSchema
         new("services/customer/suppliers-number", ConfigValueKind.SupplierCount, "7", "suppliers to hire: 2, 4, 7, 13, 18, 26 or 64"),
         new("services/backups/block-size", ConfigValueKind.Size, "4 MB", "size of the blocks files are cut into", Min: 4096, Max: 64L << 20),
         new("services/backups/max-copies", ConfigValueKind.Integer, "2", "versions of a file kept", Min: 1, Max: 100),
+        new("services/drive/enabled", ConfigValueKind.Boolean, "true", "serve the drive (bitdust-mount) from this node"),
+        new("services/drive/cache-size", ConfigValueKind.Size, "10 GB", "local cache of the drive: written files wait here for upload, read blocks stay", Min: 1 << 20),
         new("services/rebuilding/enabled", ConfigValueKind.Boolean, "true", "rebuild fragments of replaced suppliers"),
         new("services/employer/enabled", ConfigValueKind.Boolean, "true", "hire, monitor and replace suppliers"),
         new("services/employer/replace-critically-offline-enabled", ConfigValueKind.Boolean, "true", "replace suppliers offline past the deadline"),

@@ -16,7 +16,7 @@ public sealed class LocalContent : FileContent, IEvictable
     private long _length;
     private long _allocated;
     private TaskCompletionSource<string?> _durable = NewDurable();
-    private bool _inJob;
+    private int _jobs;
     private bool _discardAfterJob;
 
     private LocalContent(string path, SafeFileHandle file, long length, LocalState state, CacheSpace space)
@@ -192,7 +192,7 @@ public sealed class LocalContent : FileContent, IEvictable
     public void EnterJob()
     {
         lock (_gate)
-            _inJob = true;
+            _jobs++;
     }
 
     public void LeaveJob()
@@ -200,8 +200,8 @@ public sealed class LocalContent : FileContent, IEvictable
         bool discard;
         lock (_gate)
         {
-            _inJob = false;
-            discard = _discardAfterJob;
+            _jobs = Math.Max(0, _jobs - 1);
+            discard = _discardAfterJob && _jobs == 0;
         }
         if (discard)
             Discard();
@@ -223,7 +223,7 @@ public sealed class LocalContent : FileContent, IEvictable
         long allocated;
         lock (_gate)
         {
-            if (_inJob)
+            if (_jobs > 0)
             {
                 _discardAfterJob = true;
                 return;

@@ -12,12 +12,18 @@ public sealed partial class UploadQueue : IAsyncDisposable
 {
     public const string JobLabel = "drive";
 
+    /// <summary>Where the drive keeps deleted files (hidden) until their versions are deleted.</summary>
+    public const string TrashFolder = ".bitdust-trash";
+
+    private const string TrashPrefix = TrashFolder + "/";
+
     private readonly CustomerStorage _storage;
     private readonly ILogger _logger;
     private readonly TimeSpan _gather;
     private readonly TimeSpan _retryAfter;
     private readonly Lock _gate = new();
     private readonly List<QueuedUpload> _queued = [];
+    private UploadBatch? _batch;
     private readonly HashSet<LocalContent> _pending = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stopping = new();
@@ -71,15 +77,23 @@ public sealed partial class UploadQueue : IAsyncDisposable
 
     public void Start() => _loop ??= Task.Run(RunAsync);
 
-    /// <summary>Queues a sealed copy; <see cref="QueuedUpload.RemotePath"/> is asked when its job starts (null: it was deleted).</summary>
-    public void Enqueue(QueuedUpload upload)
+    /// <summary>
+    /// Queues a sealed copy to be uploaded as <paramref name="remotePath"/>. It is recorded in the catalog at once (a crash
+    /// from here on loses nothing) in the batch the next job will send; renames and deletes that follow are applied to the
+    /// catalog's record of it.
+    /// </summary>
+    public void Enqueue(LocalContent content, string remotePath, Action<CatalogVersion>? durable)
     {
         lock (_gate)
         {
-            _queued.Add(upload);
-            _pending.Add(upload.Content);
+            _batch ??= _storage.BeginBatch(JobLabel);
+            _storage.AddToBatch(_batch, content.Path, remotePath);
+            content.EnterJob();
+            _queued.Add(new QueuedUpload(content, durable));
+            _pending.Add(content);
         }
-        _wake.Release();
+        if (_wake.CurrentCount == 0)
+            _wake.Release();
     }
 
     /// <summary>
@@ -121,55 +135,25 @@ public sealed partial class UploadQueue : IAsyncDisposable
             {
                 await _wake.WaitAsync(stop).ConfigureAwait(false);
                 await Task.Delay(_gather, stop).ConfigureAwait(false);
-                List<QueuedUpload> batch;
+                UploadBatch? batch;
+                List<QueuedUpload> sent;
                 lock (_gate)
                 {
-                    batch = [.. _queued];
+                    (batch, _batch) = (_batch, null);
+                    sent = [.. _queued];
                     _queued.Clear();
                 }
-                while (_wake.CurrentCount > 0)
-                    await _wake.WaitAsync(stop).ConfigureAwait(false);
-                await SendAsync(batch, stop).ConfigureAwait(false);
+                if (batch is null)
+                    continue;
+                var transfer = _storage.StartBatch(batch);
+                Log.JobStarted(_logger, transfer.Id, batch.Count, batch.Bytes);
+                // One job at a time: files closed meanwhile gather into the next, larger one.
+                await WatchAsync(transfer, sent).WaitAsync(stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-    }
-
-    private async Task SendAsync(List<QueuedUpload> batch, CancellationToken cancellationToken)
-    {
-        var files = new List<(string LocalPath, string RemotePath)>();
-        var sent = new List<QueuedUpload>();
-        foreach (var upload in batch.Distinct())
-        {
-            var remotePath = upload.RemotePath();
-            if (upload.Content.IsDiscarded || remotePath is null)
-            {
-                Drop(upload.Content);
-                continue;
-            }
-            upload.Content.EnterJob();
-            files.Add((upload.Content.Path, remotePath));
-            sent.Add(upload);
-        }
-        if (files.Count == 0)
-            return;
-        Transfer transfer;
-        try
-        {
-            transfer = _storage.StartUpload(files, JobLabel);
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException)
-        {
-            foreach (var upload in sent)
-                upload.Content.LeaveJob();
-            Failed(sent, e.Message);
-            return;
-        }
-        Log.JobStarted(_logger, transfer.Id, files.Count, files.Sum(f => new FileInfo(f.LocalPath).Length));
-        // One job at a time: files closed meanwhile gather into the next, larger one.
-        await WatchAsync(transfer, sent).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WatchAsync(Transfer transfer, IReadOnlyList<QueuedUpload> uploads)
@@ -205,7 +189,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
             }
         }
         if (failed.Count > 0)
-            Failed(failed, transfer.Error ?? "the upload did not become durable");
+            Failed(transfer.Id, failed, transfer.Error ?? "the upload did not become durable");
         else
             SetLastError(null);
         _ = transfer.WhenFinished.ContinueWith(_ =>
@@ -215,7 +199,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
         }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
-    private void Failed(IReadOnlyList<QueuedUpload> uploads, string reason)
+    private void Failed(string jobId, IReadOnlyList<QueuedUpload> uploads, string reason)
     {
         SetLastError(reason);
         Log.JobFailed(_logger, uploads.Count, reason, _retryAfter.TotalSeconds);
@@ -225,12 +209,19 @@ public sealed partial class UploadQueue : IAsyncDisposable
         {
             if (t.IsCanceled)
                 return;
+            // The job's record follows renames and deletes, so it names where each file is now.
+            var files = _storage.Catalog.UploadJobFiles(jobId).ToDictionary(f => f.LocalPath, f => f.RemotePath, StringComparer.Ordinal);
             foreach (var upload in uploads)
             {
-                if (upload.Content.IsDiscarded)
+                if (upload.Content.IsDiscarded || files.GetValueOrDefault(upload.Content.Path) is not { } remotePath ||
+                    remotePath.StartsWith(TrashPrefix, StringComparison.Ordinal))
+                {
                     Drop(upload.Content);
-                else
-                    Enqueue(upload);
+                    continue;
+                }
+                lock (_gate)
+                    _pending.Remove(upload.Content);
+                Enqueue(upload.Content, remotePath, upload.Durable);
             }
         }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
@@ -272,8 +263,5 @@ public sealed partial class UploadQueue : IAsyncDisposable
     }
 }
 
-/// <summary>
-/// A sealed copy waiting for upload. <paramref name="RemotePath"/> gives the file's path when its job starts (null once the
-/// file was deleted); <paramref name="Durable"/> is told the version once it is durable.
-/// </summary>
-public sealed record QueuedUpload(LocalContent Content, Func<string?> RemotePath, Action<CatalogVersion>? Durable = null);
+/// <summary>A sealed copy being uploaded; <paramref name="Durable"/> is told the version once it is durable.</summary>
+public sealed record QueuedUpload(LocalContent Content, Action<CatalogVersion>? Durable = null);

@@ -366,15 +366,16 @@ public sealed partial class DriveFileSystem
     /// <summary>Seals the copy, records the file's attributes in the catalog and queues the upload. Caller holds the content gate.</summary>
     private void Seal(FileNode file, LocalContent content)
     {
+        string path;
+        lock (_tree)
+        {
+            if (file.Detached)
+                return;
+            path = file.RemotePath;
+        }
         content.Seal();
         SaveEntry(file);
-        Queue.Enqueue(new QueuedUpload(content, () => PathOf(file), version => Durable(file, content, version)));
-    }
-
-    private string? PathOf(DriveNode node)
-    {
-        lock (_tree)
-            return node.Detached ? null : node.RemotePath;
+        Queue.Enqueue(content, path, version => Durable(file, content, version));
     }
 
     /// <summary>The copy is durable: it stays as a cached copy while it is the file's content, and goes when evicted.</summary>

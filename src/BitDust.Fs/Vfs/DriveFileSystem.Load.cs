@@ -56,20 +56,13 @@ public sealed partial class DriveFileSystem
                 FileNode node;
                 lock (_tree)
                     node = PutFile(jobFile.RemotePath, content, entries, DateTimeOffset.UtcNow);
-                uploads.Add(new QueuedUpload(content, () => PathOf(node), version => Durable(node, content, version)));
+                uploads.Add(new QueuedUpload(content, version => Durable(node, content, version)));
             }
             pending += uploads.Count;
             if (uploads.Count == 0)
                 continue;
             if (_storage.Transfers.Find(job.Id) is { } transfer)
-            {
                 Queue.Adopt(transfer, uploads);
-            }
-            else
-            {
-                foreach (var upload in uploads)
-                    Queue.Enqueue(upload);
-            }
         }
         foreach (var orphan in Directory.EnumerateFiles(_filesFolder).Where(f => !keep.Contains(f)))
             File.Delete(orphan);

@@ -14,7 +14,7 @@ namespace BitDust.Fs.Vfs;
 public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
 {
     /// <summary>Where deleted files wait (hidden) until their uploads end and their versions can be deleted.</summary>
-    public const string TrashFolder = ".bitdust-trash";
+    public const string TrashFolder = UploadQueue.TrashFolder;
 
     private readonly CustomerStorage _storage;
     private readonly Catalog _catalog;

@@ -52,6 +52,17 @@ public sealed partial class Catalog
             return Scalar("SELECT 1 FROM upload_job_files WHERE job_id=$id AND seq=$seq", ("$id", jobId), ("$seq", sequence)) is not null;
     }
 
+    /// <summary>Adds one more file to a job that has not started (an upload batch being filled).</summary>
+    public void AddUploadJobFile(string jobId, int sequence, string localPath, string remotePath, long size)
+    {
+        lock (_gate)
+        {
+            Execute("""
+                INSERT INTO upload_job_files(job_id, seq, local_path, remote_path, size) VALUES($id, $seq, $local, $remote, $size)
+                """, ("$id", jobId), ("$seq", sequence), ("$local", localPath), ("$remote", remotePath), ("$size", size));
+        }
+    }
+
     /// <summary>Every job kept, oldest first.</summary>
     public IReadOnlyList<UploadJobRecord> UploadJobs()
     {
