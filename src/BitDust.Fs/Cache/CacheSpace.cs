@@ -21,6 +21,9 @@ public sealed class CacheSpace
 
     public long Limit { get; }
 
+    /// <summary>What <paramref name="bytes"/> take on disk: whole 4 KiB pages, as the file system allocates them.</summary>
+    public static long Pages(long bytes) => (bytes + 4095) / 4096 * 4096;
+
     public long Used => Interlocked.Read(ref _used);
 
     /// <summary>The cache grew (a write, a fetched block) or shrank (a file deleted, a block evicted).</summary>

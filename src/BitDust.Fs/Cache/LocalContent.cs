@@ -24,10 +24,10 @@ public sealed class LocalContent : FileContent, IEvictable
         Path = path;
         _file = file;
         _length = length;
-        _allocated = length;
+        _allocated = CacheSpace.Pages(length);
         State = state;
         _space = space;
-        space.Add(length);
+        space.Add(_allocated);
     }
 
     public string Path { get; }
@@ -128,8 +128,9 @@ public sealed class LocalContent : FileContent, IEvictable
         lock (_gate)
         {
             _length = length;
-            var change = length - _allocated;
-            _allocated = length;
+            var pages = CacheSpace.Pages(length);
+            var change = pages - _allocated;
+            _allocated = pages;
             _space.Add(change);
         }
     }
@@ -154,7 +155,8 @@ public sealed class LocalContent : FileContent, IEvictable
             Version = version;
             durable = _durable;
         }
-        _space.Touch(this);
+        if (!IsDiscarded)
+            _space.Touch(this);
         _space.Signal();
         durable.TrySetResult(null);
     }
@@ -244,10 +246,11 @@ public sealed class LocalContent : FileContent, IEvictable
 
     private void GrowAllocation()
     {
-        if (_length <= _allocated)
+        var pages = CacheSpace.Pages(_length);
+        if (pages <= _allocated)
             return;
-        _space.Add(_length - _allocated);
-        _allocated = _length;
+        _space.Add(pages - _allocated);
+        _allocated = pages;
     }
 
     private static TaskCompletionSource<string?> NewDurable() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -154,7 +154,7 @@ public sealed class RemoteContent : FileContent
             lock (_gate)
                 reader = _reader ??= _open();
             var length = await reader.ReadBlockAsync(index, buffer, CancellationToken.None).ConfigureAwait(false);
-            _space.MakeRoom(length);
+            _space.MakeRoom(CacheSpace.Pages(length));
             lock (_gate)
             {
                 if (_discarded)
@@ -164,7 +164,7 @@ public sealed class RemoteContent : FileContent
                 _blocks[index].Present = true;
                 _blocks[index].Length = length;
             }
-            _space.Add(length);
+            _space.Add(CacheSpace.Pages(length));
             _space.Touch(_blocks[index]);
         }
         finally
@@ -232,7 +232,7 @@ public sealed class RemoteContent : FileContent
             block.Present = false;
             length = block.Length;
         }
-        _space.Add(-length);
+        _space.Add(-CacheSpace.Pages(length));
         return true;
     }
 
@@ -244,7 +244,7 @@ public sealed class RemoteContent : FileContent
         foreach (var block in _blocks.Where(b => b.Present))
         {
             block.Present = false;
-            freed += block.Length;
+            freed += CacheSpace.Pages(block.Length);
             _space.Forget(block);
         }
         _file?.Dispose();
@@ -266,7 +266,7 @@ public sealed class RemoteContent : FileContent
             {
                 _space.Forget(block);
                 if (block.Present)
-                    freed += block.Length;
+                    freed += CacheSpace.Pages(block.Length);
                 block.Present = false;
             }
             _file?.Dispose();

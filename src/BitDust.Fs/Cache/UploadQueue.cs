@@ -173,10 +173,11 @@ public sealed partial class UploadQueue : IAsyncDisposable
         {
             if (versions.GetValueOrDefault(upload.Content.Path) is { } file && _storage.Catalog.FindVersion(file) is { Manifest: not null } version)
             {
+                // The owner hears first (it sets what eviction does), then the copy becomes evictable.
+                upload.Durable?.Invoke(version);
                 upload.Content.MarkDurable(version);
                 lock (_gate)
                     _pending.Remove(upload.Content);
-                upload.Durable?.Invoke(version);
             }
             else if (upload.Content.IsDiscarded || !versions.ContainsKey(upload.Content.Path))
             {
@@ -192,11 +193,9 @@ public sealed partial class UploadQueue : IAsyncDisposable
             Failed(transfer.Id, failed, transfer.Error ?? "the upload did not become durable");
         else
             SetLastError(null);
-        _ = transfer.WhenFinished.ContinueWith(_ =>
-        {
-            foreach (var upload in uploads)
-                upload.Content.LeaveJob();
-        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        // A durable job reads its local files no more (what it still sends is encoded in memory): they may go.
+        foreach (var upload in uploads)
+            upload.Content.LeaveJob();
     }
 
     private void Failed(string jobId, IReadOnlyList<QueuedUpload> uploads, string reason)

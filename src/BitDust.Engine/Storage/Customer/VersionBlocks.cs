@@ -11,14 +11,15 @@ namespace BitDust.Engine.Storage.Customer;
 /// </summary>
 public sealed class VersionBlocks : IDisposable
 {
+    private readonly DataKey _key;
     private readonly BlockDecoder _decoder;
     private readonly CountingSource _source;
 
     internal VersionBlocks(Manifest manifest, MasterKey masterKey, Family family, TimeSpan requestTimeout)
     {
         Manifest = manifest;
-        using var key = manifest.UnwrapKey(masterKey);
-        _decoder = new BlockDecoder(manifest, key, new ReedSolomon(manifest.Scheme));
+        _key = manifest.UnwrapKey(masterKey);
+        _decoder = new BlockDecoder(manifest, _key, new ReedSolomon(manifest.Scheme));
         _source = new CountingSource(new NetworkFragmentSource(family, requestTimeout));
     }
 
@@ -33,7 +34,11 @@ public sealed class VersionBlocks : IDisposable
     public ValueTask<int> ReadBlockAsync(long index, Memory<byte> destination, CancellationToken cancellationToken) =>
         _decoder.DecodeAsync(index, _source, destination, cancellationToken);
 
-    public void Dispose() => _decoder.Dispose();
+    public void Dispose()
+    {
+        _decoder.Dispose();
+        _key.Dispose();
+    }
 
     private sealed class CountingSource(IFragmentSource inner) : IFragmentSource
     {

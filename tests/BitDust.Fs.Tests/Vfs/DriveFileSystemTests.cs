@@ -1,0 +1,155 @@
+using BitDust.Engine.Tests.Storage.Customer;
+using BitDust.Fs.Vfs;
+
+namespace BitDust.Fs.Tests.Vfs;
+
+public sealed class DriveFileSystemTests
+{
+    [Fact]
+    public async Task Files_written_and_closed_become_durable_and_read_back_byte_exact_from_an_empty_cache_with_their_tree()
+    {
+        await using var drive = await DriveHarness.StartAsync();
+        var big = CustomerHarness.RandomBytes(1_000_000);
+        var small = CustomerHarness.RandomBytes(1000);
+        Assert.Equal(Errno.Ok, drive.Drive.MakeDirectory("/docs", 0x1C0, 0, 0));
+        Assert.Equal(Errno.Ok, drive.Drive.MakeDirectory("/empty", 0x1ED, 0, 0));
+        drive.WriteFile("/docs/big.bin", big, mode: 0x180);
+        drive.WriteFile("/docs/small.txt", small);
+        var modified = new DateTimeOffset(2020, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
+        Assert.Equal(Errno.Ok, drive.Drive.SetTimes("/docs/small.txt", null, modified));
+        Assert.Equal(Errno.Ok, drive.Drive.CreateSymlink("docs/small.txt", "/link", 0, 0));
+        Assert.Equal("pending", drive.Attribute("/docs/big.bin", DriveFileSystem.StateAttribute));
+
+        await drive.ReopenWithEmptyCacheAsync();
+
+        Assert.Equal(big, drive.ReadFile("/docs/big.bin"));
+        Assert.Equal(small, drive.ReadFile("/docs/small.txt"));
+        Assert.Equal(Errno.Ok, drive.Drive.GetAttributes("/docs/big.bin", 0, out var bigAttributes));
+        Assert.Equal(0x180, bigAttributes.Mode);
+        Assert.Equal(Errno.Ok, drive.Drive.GetAttributes("/docs/small.txt", 0, out var smallAttributes));
+        Assert.Equal(modified, smallAttributes.Modified);
+        Assert.Equal(Errno.Ok, drive.Drive.GetAttributes("/docs", 0, out var docs));
+        Assert.Equal((NodeKind.Directory, 0x1C0), (docs.Kind, docs.Mode));
+        Assert.Equal(Errno.Ok, drive.Drive.GetAttributes("/empty", 0, out var empty));
+        Assert.Equal(NodeKind.Directory, empty.Kind);
+        Assert.Equal(Errno.Ok, drive.Drive.ReadSymlink("/link", out var target));
+        Assert.Equal("docs/small.txt", target);
+        Assert.Equal("cached", drive.Attribute("/docs/small.txt", DriveFileSystem.StateAttribute));
+        Assert.Equal("7/7", drive.Attribute("/docs/small.txt", DriveFileSystem.FragmentsAttribute));
+    }
+
+    [Fact]
+    public async Task Errors_are_the_errno_a_local_disk_gives()
+    {
+        await using var drive = await DriveHarness.StartAsync(quota: 1L << 20);
+        var fs = drive.Drive;
+        Assert.Equal(Errno.ENOENT, fs.GetAttributes("/missing", 0, out _));
+        Assert.Equal(Errno.ENOENT, fs.Open("/missing", OpenFlags.ReadOnly, out _));
+        Assert.Equal(Errno.Ok, fs.MakeDirectory("/d", 0x1ED, 0, 0));
+        Assert.Equal(Errno.EEXIST, fs.MakeDirectory("/d", 0x1ED, 0, 0));
+        drive.WriteFile("/d/f", [1, 2, 3]);
+        Assert.Equal(Errno.ENOTEMPTY, fs.RemoveDirectory("/d"));
+        Assert.Equal(Errno.EISDIR, fs.Open("/d", OpenFlags.WriteOnly, out _));
+        Assert.Equal(Errno.EISDIR, fs.Unlink("/d"));
+        Assert.Equal(Errno.ENOTDIR, fs.RemoveDirectory("/d/f"));
+        Assert.Equal(Errno.EEXIST, fs.Create("/d/f", 0x1A4, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive, 0, 0, out _));
+        Assert.Equal(Errno.ENOENT, fs.Create("/nowhere/f", 0x1A4, OpenFlags.WriteOnly | OpenFlags.Create, 0, 0, out _));
+        Assert.Equal(Errno.EEXIST, fs.Rename("/d/f", "/d/f2", RenameFlags.None) == Errno.Ok
+            ? fs.Rename("/d/f2", "/d", RenameFlags.NoReplace) : Errno.EIO);
+        Assert.Equal(Errno.EINVAL, fs.Rename("/d", "/d/inside", RenameFlags.None));
+
+        Assert.Equal(Errno.Ok, fs.Create("/huge", 0x1A4, OpenFlags.WriteOnly | OpenFlags.Create, 0, 0, out var handle));
+        var chunk = new byte[256 * 1024];
+        var result = Errno.Ok;
+        for (var offset = 0L; offset < 2L << 20 && result == Errno.Ok; offset += chunk.Length)
+            result = fs.Write("/huge", handle, chunk, offset, out _);
+        Assert.Equal(Errno.ENOSPC, result);
+        Assert.Equal(Errno.Ok, fs.Release("/huge", handle));
+        Assert.Equal(Errno.Ok, fs.GetStats(out var stats));
+        Assert.Equal(1L << 20, stats.TotalBytes);
+    }
+
+    [Fact]
+    public async Task Rename_over_a_file_and_delete_are_kept_by_the_catalog_across_a_remount()
+    {
+        await using var drive = await DriveHarness.StartAsync();
+        var first = CustomerHarness.RandomBytes(5000);
+        var second = CustomerHarness.RandomBytes(7000);
+        drive.WriteFile("/a", first);
+        drive.WriteFile("/b", second);
+        drive.WriteFile("/gone", [9]);
+        Assert.Equal(Errno.Ok, drive.Drive.Rename("/b", "/a", RenameFlags.None));
+        Assert.Equal(Errno.Ok, drive.Drive.Unlink("/gone"));
+        Assert.Equal(Errno.Ok, drive.Drive.MakeDirectory("/dir", 0x1ED, 0, 0));
+        drive.WriteFile("/dir/inner", first);
+        Assert.Equal(Errno.Ok, drive.Drive.Rename("/dir", "/moved", RenameFlags.None));
+
+        await drive.ReopenWithEmptyCacheAsync();
+
+        Assert.Equal(second, drive.ReadFile("/a"));
+        Assert.Equal(first, drive.ReadFile("/moved/inner"));
+        Assert.Equal(Errno.ENOENT, drive.Drive.GetAttributes("/b", 0, out _));
+        Assert.Equal(Errno.ENOENT, drive.Drive.GetAttributes("/gone", 0, out _));
+        Assert.Equal(Errno.ENOENT, drive.Drive.GetAttributes("/dir", 0, out _));
+        var names = new List<DirectoryEntry>();
+        Assert.Equal(Errno.Ok, drive.Drive.ReadDirectory("/", names));
+        Assert.Equal(["a", "moved"], names.Select(n => n.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_small_read_in_the_middle_of_a_large_file_fetches_only_the_block_that_covers_it()
+    {
+        await using var drive = await DriveHarness.StartAsync();
+        var content = CustomerHarness.RandomBytes(40 * CustomerHarness.BlockSize);
+        drive.WriteFile("/large", content);
+        await drive.ReopenWithEmptyCacheAsync();
+
+        Assert.Equal(Errno.Ok, drive.Drive.Open("/large", OpenFlags.ReadOnly, out var handle));
+        var middle = 20L * CustomerHarness.BlockSize + 1000;
+        var buffer = new byte[4096];
+        Assert.Equal(Errno.Ok, drive.Drive.Read("/large", handle, buffer, middle, out var read));
+        Assert.Equal(4096, read);
+        Assert.Equal(content.AsSpan((int)middle, 4096).ToArray(), buffer);
+        // One block: k of its n fragments (a failed fetch would ask one more, never a second block's worth).
+        Assert.InRange(drive.Drive.FragmentsRequested, 4, 7);
+        Assert.Equal(Errno.Ok, drive.Drive.Release("/large", handle));
+    }
+
+    [Fact]
+    public async Task The_cache_stays_under_its_limit_while_three_times_its_size_is_written_and_read()
+    {
+        const long limit = 2L << 20;
+        await using var drive = await DriveHarness.StartAsync(cacheLimit: limit);
+        var files = Enumerable.Range(0, 6).Select(_ => CustomerHarness.RandomBytes(1 << 20)).ToArray();
+        var peak = 0L;
+        for (var i = 0; i < files.Length; i++)
+        {
+            drive.WriteFile($"/f{i}", files[i]);
+            peak = Math.Max(peak, drive.Drive.Space.Used);
+        }
+        await drive.Drive.Queue.FlushAsync(null, CancellationToken.None).WaitAsync(CustomerHarness.StepTimeout);
+        for (var i = 0; i < files.Length; i++)
+        {
+            Assert.Equal(files[i], drive.ReadFile($"/f{i}"));
+            peak = Math.Max(peak, drive.Drive.Space.Used);
+        }
+        Assert.InRange(peak, 1, limit);
+        Assert.InRange(DiskUsage(drive.Cache), 0, limit);
+    }
+
+    /// <summary>Bytes the folder's files take on disk (allocated blocks: holes punched in sparse files do not count).</summary>
+    private static long DiskUsage(string folder)
+    {
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToList();
+        if (files.Count == 0)
+            return 0;
+        using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%b", .. files])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var output = stat.StandardOutput.ReadToEnd();
+        stat.WaitForExit();
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Sum(line => long.Parse(line, System.Globalization.CultureInfo.InvariantCulture) * 512);
+    }
+}
