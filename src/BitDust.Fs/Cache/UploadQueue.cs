@@ -25,6 +25,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
     private readonly List<QueuedUpload> _queued = [];
     private UploadBatch? _batch;
     private readonly HashSet<LocalContent> _pending = [];
+    private readonly Dictionary<LocalContent, string> _paths = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _watches = [];
@@ -69,6 +70,13 @@ public sealed partial class UploadQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>Where the pending copies were going when they were queued (a later rename is not shown).</summary>
+    public IReadOnlyList<string> PendingPaths()
+    {
+        lock (_gate)
+            return [.. _pending.Select(c => _paths.GetValueOrDefault(c, "?")).Order(StringComparer.Ordinal)];
+    }
+
     public bool IsPending(LocalContent content)
     {
         lock (_gate)
@@ -89,7 +97,8 @@ public sealed partial class UploadQueue : IAsyncDisposable
             _batch ??= _storage.BeginBatch(JobLabel);
             _storage.AddToBatch(_batch, content.Path, remotePath);
             content.EnterJob();
-            _queued.Add(new QueuedUpload(content, durable));
+            _queued.Add(new QueuedUpload(content, durable, remotePath));
+            _paths[content] = remotePath;
             _pending.Add(content);
         }
         if (_wake.CurrentCount == 0)
@@ -177,7 +186,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
                 upload.Durable?.Invoke(version);
                 upload.Content.MarkDurable(version);
                 lock (_gate)
-                    _pending.Remove(upload.Content);
+                    Settle(upload.Content);
             }
             else if (upload.Content.IsDiscarded || !versions.ContainsKey(upload.Content.Path))
             {
@@ -219,7 +228,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
                     continue;
                 }
                 lock (_gate)
-                    _pending.Remove(upload.Content);
+                    Settle(upload.Content);
                 Enqueue(upload.Content, remotePath, upload.Durable);
             }
         }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
@@ -228,8 +237,15 @@ public sealed partial class UploadQueue : IAsyncDisposable
     private void Drop(LocalContent content)
     {
         lock (_gate)
-            _pending.Remove(content);
+            Settle(content);
         content.MarkFailed("the file was deleted before its upload");
+    }
+
+    /// <summary>The copy is no longer pending. Caller holds the lock.</summary>
+    private void Settle(LocalContent content)
+    {
+        _pending.Remove(content);
+        _paths.Remove(content);
     }
 
     private void SetLastError(string? error)
@@ -245,6 +261,12 @@ public sealed partial class UploadQueue : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
             await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Files closed since the last job go up without the drive: the storage runs the job on its own.
+        UploadBatch? open;
+        lock (_gate)
+            (open, _batch) = (_batch, null);
+        if (open is not null)
+            _storage.StartBatch(open);
         Task[] watches;
         lock (_gate)
             watches = [.. _watches];
@@ -263,4 +285,4 @@ public sealed partial class UploadQueue : IAsyncDisposable
 }
 
 /// <summary>A sealed copy being uploaded; <paramref name="Durable"/> is told the version once it is durable.</summary>
-public sealed record QueuedUpload(LocalContent Content, Action<CatalogVersion>? Durable = null);
+public sealed record QueuedUpload(LocalContent Content, Action<CatalogVersion>? Durable = null, string? RemotePath = null);

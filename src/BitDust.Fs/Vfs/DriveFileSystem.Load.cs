@@ -15,6 +15,8 @@ public sealed partial class DriveFileSystem
 
     private void Load()
     {
+        // Batches a previous drive filled but never started (it was unmounted or killed) start now, so they can be adopted.
+        _storage.ResumeJobs();
         Directory.CreateDirectory(_filesFolder);
         if (Directory.Exists(_blocksFolder))
             Directory.Delete(_blocksFolder, recursive: true);

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using BitDust.Engine.Api;
 using BitDust.Engine.Configuration;
 using BitDust.Engine.Services;
+using BitDust.Fs.Drive;
 using Microsoft.Extensions.Logging;
 
 namespace BitDust.Mount.Daemon;
@@ -84,6 +85,7 @@ internal static partial class NodeRunner
             CustomerSpaceEndpoints.Map(routes, context);
             TransferEndpoints.Map(routes, context);
             SupplierEndpoints.Map(routes, context);
+            DriveEndpoints.Map(routes, context);
         });
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(context.Home.ApiPortFile, api.Port.ToString(CultureInfo.InvariantCulture), cancellationToken)

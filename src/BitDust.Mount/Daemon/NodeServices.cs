@@ -1,6 +1,7 @@
 using BitDust.Engine.Configuration;
 using BitDust.Engine.Network.Identity;
 using BitDust.Engine.Services;
+using BitDust.Fs.Drive;
 using Microsoft.Extensions.Logging;
 
 namespace BitDust.Mount.Daemon;
@@ -29,6 +30,7 @@ internal sealed class NodeServices : IDisposable
             customer,
             rebuilding,
             new EmployerService(customer, rebuilding, config, loggerFactory),
+            new DriveService(home, config, customer, loggerFactory),
         ];
     }
 

@@ -1,0 +1,230 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using BitDust.Engine.Configuration;
+using BitDust.Mount.Daemon;
+using BitDust.Mount.Localnet;
+using Spectre.Console;
+
+namespace BitDust.Mount.Cli;
+
+/// <summary>
+/// <c>bitdust mount MOUNTPOINT</c> (what <c>bitdust-mount</c> runs): starts this node if it is not running — and, when no
+/// network is configured, a local network of suppliers for it, saying so — then mounts the drive in the node. With
+/// <c>--unmount</c> it waits (with progress) until every closed file is durable and unmounts; <c>--force</c> unmounts at once.
+/// </summary>
+internal static class MountCommand
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
+
+    public static Command Create()
+    {
+        var mountPoint = new Argument<string>("MOUNTPOINT") { Description = "The folder to mount the drive on (made if missing)." };
+        var cacheSize = new Option<string?>("--cache-size")
+        {
+            Description = "Local cache for written files (until uploaded) and read blocks, e.g. \"2 GB\" (default: services/drive/cache-size)",
+        };
+        var foreground = new Option<bool>("--foreground")
+        {
+            Description = "Stay attached: show the upload queue, and on Ctrl-C flush and unmount.",
+        };
+        var readOnly = new Option<bool>("--read-only") { Description = "Mount read-only." };
+        var unmount = new Option<bool>("--unmount") { Description = "Unmount MOUNTPOINT once every closed file is durable in the network." };
+        var force = new Option<bool>("--force") { Description = "With --unmount: unmount at once; pending uploads go on in the node." };
+        var json = new Option<bool>("--json") { Description = "Print the drive's status as JSON." };
+        var command = new Command("mount", """
+            Mount the network as a drive (bitdust-mount). Files copied in are uploaded in the background; open .f stubs to get
+            originals back. With no network configured, a local network of suppliers is started on this machine.
+            """)
+        {
+            mountPoint, cacheSize, foreground, readOnly, unmount, force, json,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var point = Path.GetFullPath(parse.GetValue(mountPoint)!);
+            if (!OperatingSystem.IsLinux())
+            {
+                Console.Error.WriteLine("error: bitdust-mount is supported on Linux only for now (Windows needs a WinFsp adapter, not built yet)");
+                return Task.FromResult(ExitCodes.Failed);
+            }
+            if (parse.GetValue(unmount))
+                return UnmountAsync(parse.GetValue(force), parse.GetValue(json), ct);
+            if (parse.GetValue(force))
+            {
+                Console.Error.WriteLine("error: --force goes with --unmount");
+                return Task.FromResult(ExitCodes.Usage);
+            }
+            return MountAsync(point, parse.GetValue(cacheSize), parse.GetValue(readOnly), parse.GetValue(foreground), parse.GetValue(json), ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> MountAsync(string mountPoint, string? cacheSize, bool readOnly, bool foreground, bool json,
+        CancellationToken cancellationToken)
+    {
+        if (cacheSize is not null)
+        {
+            try
+            {
+                cacheSize = ConfigValues.Normalize(ConfigSchema.Get("services/drive/cache-size"), cacheSize);
+            }
+            catch (ConfigException e)
+            {
+                Console.Error.WriteLine($"error: --cache-size: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        }
+        var home = NodeHome.FromEnvironment();
+        var say = json ? (Action<string>)Console.Error.WriteLine : Console.WriteLine;
+        try
+        {
+            await StartNodeAsync(home, say, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is LocalnetException or ConfigException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        using var client = new ApiClient(home);
+        var body = new JsonObject { ["mount_point"] = mountPoint, ["read_only"] = readOnly };
+        if (cacheSize is not null)
+            body["cache_size"] = cacheSize;
+        var clock = Stopwatch.StartNew();
+        string? waitingFor = null;
+        while (true)
+        {
+            var (status, ok, answer) = await client.CallAsync(HttpMethod.Post, "/drive/mount/v1", body.ToJsonString(), cancellationToken)
+                .ConfigureAwait(false);
+            if (ok)
+                break;
+            var reason = answer?["errors"]?[0]?.ToString() ?? status.ToString();
+            // The customer hiring its suppliers is worth waiting for; anything else is an answer.
+            if (status != HttpStatusCode.Conflict || !reason.Contains("customer service", StringComparison.Ordinal) ||
+                clock.Elapsed > ReadyTimeout)
+                return Output.Failure(status, answer);
+            if (reason != waitingFor)
+                say($"waiting: {reason}");
+            waitingFor = reason;
+            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+        }
+        if (json)
+        {
+            Output.Json((await client.CallAsync(HttpMethod.Get, "/drive/status/v1", null, cancellationToken).ConfigureAwait(false)).Answer?["result"]);
+        }
+        else
+        {
+            Console.WriteLine($"The drive is mounted at {mountPoint}{(readOnly ? " (read-only)" : "")}.");
+            Console.WriteLine("  Copy files in: they land in the local cache at disk speed and upload in the background.");
+            Console.WriteLine($"  getfattr -d {mountPoint}/FILE       whether a file is pending, durable or cached");
+            Console.WriteLine($"  bitdust-mount --unmount {mountPoint}    wait until every file is durable, then unmount");
+        }
+        return foreground ? await StayAsync(client, cancellationToken).ConfigureAwait(false) : ExitCodes.Ok;
+    }
+
+    /// <summary>Starts this node when it is not running; with no network configured, brings up a localnet for it first.</summary>
+    private static async Task StartNodeAsync(NodeHome home, Action<string> say, CancellationToken cancellationToken)
+    {
+        var config = NodeConfig.Load(home);
+        if (!config.GetBoolean("services/customer/enabled"))
+        {
+            say("No network is configured for this node: starting a local network of suppliers on this machine (bitdust localnet).");
+            var network = new LocalNetwork(LocalNetwork.DefaultFolder(home), home, say);
+            var (state, _) = await network.UpAsync(null, null, cancellationToken).ConfigureAwait(false);
+            say($"Local network up: genesis + {state.Suppliers} suppliers in {state.Folder} (bitdust localnet status; bitdust localnet down).");
+            return;
+        }
+        using var client = new ApiClient(home);
+        if (PidFile.ReadLivePid(home) is not null && await client.IsHealthyAsync(cancellationToken).ConfigureAwait(false))
+            return;
+        say($"Starting the node in {home.Root}");
+        if (await DaemonLauncher.StartAsync(home, DaemonLauncher.StartTimeout, cancellationToken).ConfigureAwait(false) is null)
+            throw new InvalidOperationException($"the node in {home.Root} did not start; its log ends with:\n" +
+                string.Join('\n', DaemonLauncher.LogTail(home)));
+    }
+
+    /// <summary>--foreground: shows the queue until Ctrl-C, then flushes and unmounts.</summary>
+    private static async Task<int> StayAsync(ApiClient client, CancellationToken cancellationToken)
+    {
+        Console.WriteLine("Staying attached; Ctrl-C flushes the uploads and unmounts.");
+        try
+        {
+            while (true)
+            {
+                var status = (await client.CallAsync(HttpMethod.Get, "/drive/status/v1", null, cancellationToken).ConfigureAwait(false)).Answer?["result"];
+                if (status?["state"]?.ToString() is not ("MOUNTED" or "FLUSHING"))
+                {
+                    Console.WriteLine("The drive was unmounted.");
+                    return ExitCodes.Ok;
+                }
+                await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine();
+            return await UnmountAsync(force: false, json: false, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static Task<int> UnmountAsync(bool force, bool json, CancellationToken cancellationToken) => ApiCall.RunAsync(async client =>
+    {
+        var body = new JsonObject { ["force"] = force };
+        var (status, ok, answer) = await client.CallAsync(HttpMethod.Post, "/drive/unmount/v1", body.ToJsonString(), cancellationToken)
+            .ConfigureAwait(false);
+        if (!ok)
+            return Output.Failure(status, answer);
+        var result = answer?["result"];
+        if (force)
+        {
+            var pending = result?["pending"]?.AsArray().Select(p => p?.ToString()).ToList() ?? [];
+            if (json)
+            {
+                Output.Json(result);
+            }
+            else
+            {
+                Console.WriteLine($"Unmounted at once. {pending.Count} files were not durable yet; the node goes on uploading them " +
+                    "(and resumes after a restart):");
+                foreach (var path in pending)
+                    Console.WriteLine($"  {path}");
+            }
+            return ExitCodes.Ok;
+        }
+        var total = Math.Max(1, result?["pending_bytes"]?.GetValue<long>() ?? 0);
+        var interactive = !json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        JsonNode? last = null;
+        async Task PollAsync(Action<long>? progress)
+        {
+            while (true)
+            {
+                last = (await client.CallAsync(HttpMethod.Get, "/drive/status/v1", null, cancellationToken).ConfigureAwait(false)).Answer?["result"];
+                var left = last?["pending_bytes"]?.GetValue<long>() ?? 0;
+                progress?.Invoke(left);
+                if (last?["state"]?.ToString() is not ("MOUNTED" or "FLUSHING"))
+                    return;
+                if (!interactive && !json)
+                    Console.WriteLine($"flushing: {last?["pending_files"]} files, {Units.Bytes(left)} left");
+                await Task.Delay(interactive ? 200 : 2000, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        if (interactive)
+        {
+            await AnsiConsole.Progress().StartAsync(async context =>
+            {
+                var task = context.AddTask("uploading before unmount", maxValue: total);
+                await PollAsync(left => task.Value = Math.Max(0, total - left)).ConfigureAwait(false);
+                task.Value = total;
+            }).ConfigureAwait(false);
+        }
+        else
+        {
+            await PollAsync(null).ConfigureAwait(false);
+        }
+        if (json)
+            Output.Json(last);
+        else
+            Console.WriteLine("Unmounted: every file closed in the drive is durable in the network.");
+        return ExitCodes.Ok;
+    });
+}
