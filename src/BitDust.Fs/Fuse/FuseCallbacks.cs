@@ -44,19 +44,35 @@ internal static unsafe partial class FuseCallbacks
         GetXattr = (nint)(delegate* unmanaged[Cdecl]<byte*, byte*, byte*, nuint, int>)&GetXattr,
         ListXattr = (nint)(delegate* unmanaged[Cdecl]<byte*, byte*, nuint, int>)&ListXattr,
         RemoveXattr = (nint)(delegate* unmanaged[Cdecl]<byte*, byte*, int>)&RemoveXattr,
+        OpenDirectory = (nint)(delegate* unmanaged[Cdecl]<byte*, FuseFileInfo*, int>)&OpenDirectory,
         ReadDirectory = (nint)(delegate* unmanaged[Cdecl]<byte*, void*, nint, long, FuseFileInfo*, int, int>)&ReadDirectory,
+        ReleaseDirectory = (nint)(delegate* unmanaged[Cdecl]<byte*, FuseFileInfo*, int>)&ReleaseDirectory,
         Init = (nint)(delegate* unmanaged[Cdecl]<FuseConnInfo*, FuseConfig*, nint>)&Init,
         Destroy = (nint)(delegate* unmanaged[Cdecl]<nint, void>)&Destroy,
         Create = (nint)(delegate* unmanaged[Cdecl]<byte*, uint, FuseFileInfo*, int>)&Create,
         Utimens = (nint)(delegate* unmanaged[Cdecl]<byte*, TimeSpec*, FuseFileInfo*, int>)&Utimens,
     };
 
-    /// <summary>What a mount's callbacks need: the file system, its options, where to log.</summary>
+    /// <summary>
+    /// What a mount's callbacks need: the file system, its options, and the folders open for listing (with nullpath_ok,
+    /// libfuse may call readdir without a path: the folder is found by the handle opendir gave).
+    /// </summary>
     internal sealed class Target(IFileSystem fileSystem, FuseMountOptions options)
     {
+        private long _nextFolder;
+
         public IFileSystem FileSystem { get; } = fileSystem;
 
         public FuseMountOptions Options { get; } = options;
+
+        public System.Collections.Concurrent.ConcurrentDictionary<ulong, string> Folders { get; } = new();
+
+        public ulong OpenFolder(string path)
+        {
+            var handle = (ulong)Interlocked.Increment(ref _nextFolder);
+            Folders[handle] = path;
+            return handle;
+        }
     }
 
     private static Target Current()
@@ -145,11 +161,11 @@ internal static unsafe partial class FuseCallbacks
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ChangeMode(byte* path, uint mode, FuseFileInfo* info) =>
-        Run(fs => Answer(fs.ChangeMode(PathOf(path), (int)(mode & 0xFFF))));
+        Run(fs => Answer(fs.ChangeMode(PathOf(path), HandleOf(info), (int)(mode & 0xFFF))));
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ChangeOwner(byte* path, uint uid, uint gid, FuseFileInfo* info) =>
-        Run(fs => Answer(fs.ChangeOwner(PathOf(path), (int)uid, (int)gid)));
+        Run(fs => Answer(fs.ChangeOwner(PathOf(path), HandleOf(info), (int)uid, (int)gid)));
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Truncate(byte* path, long size, FuseFileInfo* info) =>
@@ -243,10 +259,31 @@ internal static unsafe partial class FuseCallbacks
     private static int RemoveXattr(byte* path, byte* name) => Run(fs => Answer(fs.RemoveExtendedAttribute(PathOf(path), PathOf(name))));
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int OpenDirectory(byte* path, FuseFileInfo* info) => Run(fs =>
+    {
+        var folder = PathOf(path);
+        var errno = fs.GetAttributes(folder, 0, out var attributes);
+        if (errno != Errno.Ok)
+            return Answer(errno);
+        if (attributes.Kind != NodeKind.Directory)
+            return Answer(Errno.ENOTDIR);
+        info->Handle = Current().OpenFolder(folder);
+        return 0;
+    });
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int ReleaseDirectory(byte* path, FuseFileInfo* info) => Run(fs =>
+    {
+        Current().Folders.TryRemove(HandleOf(info), out _);
+        return 0;
+    });
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int ReadDirectory(byte* path, void* buffer, nint filler, long offset, FuseFileInfo* info, int flags) => Run(fs =>
     {
         var entries = new List<DirectoryEntry>();
-        var errno = fs.ReadDirectory(PathOf(path), entries);
+        var folder = path is not null ? PathOf(path) : Current().Folders.GetValueOrDefault(HandleOf(info), "");
+        var errno = fs.ReadDirectory(folder, entries);
         if (errno != Errno.Ok)
             return Answer(errno);
         var fill = (delegate* unmanaged[Cdecl]<void*, byte*, Stat*, long, int, int>)filler;
@@ -316,7 +353,7 @@ internal static unsafe partial class FuseCallbacks
     private static int Utimens(byte* path, TimeSpec* times, FuseFileInfo* info) => Run(fs =>
     {
         var now = DateTimeOffset.UtcNow;
-        return Answer(fs.SetTimes(PathOf(path), Time(times[0], now), Time(times[1], now)));
+        return Answer(fs.SetTimes(PathOf(path), HandleOf(info), Time(times[0], now), Time(times[1], now)));
     });
 
     private static DateTimeOffset? Time(TimeSpec time, DateTimeOffset now) => time.Nanoseconds switch

@@ -120,9 +120,9 @@ public sealed partial class DriveFileSystem
         }
     }
 
-    public Errno ChangeMode(string path, int mode) => Change(path, node => node.Mode = mode & 0xFFF);
+    public Errno ChangeMode(string path, ulong handle, int mode) => Change(path, handle, node => node.Mode = mode & 0xFFF);
 
-    public Errno ChangeOwner(string path, int uid, int gid) => Change(path, node =>
+    public Errno ChangeOwner(string path, ulong handle, int uid, int gid) => Change(path, handle, node =>
     {
         if (uid != -1)
             node.Uid = uid;
@@ -130,7 +130,7 @@ public sealed partial class DriveFileSystem
             node.Gid = gid;
     });
 
-    public Errno SetTimes(string path, DateTimeOffset? accessed, DateTimeOffset? modified) => Change(path, node =>
+    public Errno SetTimes(string path, ulong handle, DateTimeOffset? accessed, DateTimeOffset? modified) => Change(path, handle, node =>
     {
         if (accessed is { } a)
             node.Accessed = a;
@@ -138,13 +138,13 @@ public sealed partial class DriveFileSystem
             node.Modified = m;
     });
 
-    private Errno Change(string path, Action<DriveNode> change)
+    private Errno Change(string path, ulong handle, Action<DriveNode> change)
     {
         if (_options.ReadOnly)
             return Errno.EROFS;
         lock (_tree)
         {
-            var node = Find(path);
+            var node = handle != 0 && _handles.TryGetValue(handle, out var open) ? open.Node : Find(path);
             if (node is null)
                 return Errno.ENOENT;
             change(node);

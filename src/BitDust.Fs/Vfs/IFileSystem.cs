@@ -41,12 +41,13 @@ public interface IFileSystem
 
     Errno Rename(string from, string to, RenameFlags flags);
 
-    Errno ChangeMode(string path, int mode);
+    /// <summary>chmod; <paramref name="handle"/> is set (and the path may be empty) for fchmod of an open file.</summary>
+    Errno ChangeMode(string path, ulong handle, int mode);
 
-    Errno ChangeOwner(string path, int uid, int gid);
+    Errno ChangeOwner(string path, ulong handle, int uid, int gid);
 
     /// <summary>Sets the times; null leaves one as it is.</summary>
-    Errno SetTimes(string path, DateTimeOffset? accessed, DateTimeOffset? modified);
+    Errno SetTimes(string path, ulong handle, DateTimeOffset? accessed, DateTimeOffset? modified);
 
     Errno CreateSymlink(string target, string path, int uid, int gid);
 

@@ -16,7 +16,7 @@ public sealed class DriveFileSystemTests
         drive.WriteFile("/docs/big.bin", big, mode: 0x180);
         drive.WriteFile("/docs/small.txt", small);
         var modified = new DateTimeOffset(2020, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
-        Assert.Equal(Errno.Ok, drive.Drive.SetTimes("/docs/small.txt", null, modified));
+        Assert.Equal(Errno.Ok, drive.Drive.SetTimes("/docs/small.txt", 0, null, modified));
         Assert.Equal(Errno.Ok, drive.Drive.CreateSymlink("docs/small.txt", "/link", 0, 0));
         Assert.Equal("pending", drive.Attribute("/docs/big.bin", DriveFileSystem.StateAttribute));
 
