@@ -22,11 +22,15 @@ public sealed partial class CustomerStorage
     public byte[] CreateStub(string remotePath, CatalogVersion version)
     {
         var signed = version.Manifest ?? throw new InvalidOperationException($"{remotePath} ({version.File}) is not durable yet");
-        var (mode, modified) = Catalog.FindTreeEntry(remotePath) is { Kind: TreeEntryKind.File } entry
-            ? (entry.Mode, entry.Modified)
-            : (DefaultStubMode, version.Created);
+        var (mode, modified) = StubAttributes(remotePath, version);
         return Stub.Create(remotePath, mode, modified, Manifest.Read(signed, OwnerKey), Keys.IdentityKey);
     }
+
+    /// <summary>The mode and time <see cref="CreateStub"/> gives the stub of <paramref name="version"/>.</summary>
+    public (int Mode, DateTimeOffset Modified) StubAttributes(string remotePath, CatalogVersion version) =>
+        Catalog.FindTreeEntry(remotePath) is { Kind: TreeEntryKind.File } entry
+            ? (entry.Mode, entry.Modified)
+            : (DefaultStubMode, version.Created);
 
     /// <summary>
     /// Reads the stub at <paramref name="stubPath"/>; one that is missing, damaged, altered or made by another identity is an
