@@ -33,6 +33,7 @@ public static class ConfigSchema
         new("services/backups/max-copies", ConfigValueKind.Integer, "2", "versions of a file kept", Min: 1, Max: 100),
         new("services/drive/enabled", ConfigValueKind.Boolean, "true", "serve the drive (bitdust-mount) from this node"),
         new("services/drive/cache-size", ConfigValueKind.Size, "10 GB", "local cache of the drive: written files wait here for upload, read blocks stay", Min: 1 << 20),
+        new("services/stubs/enabled", ConfigValueKind.Boolean, "true", "keep a .f stub of every file of the catalog in the node home's stubs folder"),
         new("services/rebuilding/enabled", ConfigValueKind.Boolean, "true", "rebuild fragments of replaced suppliers"),
         new("services/employer/enabled", ConfigValueKind.Boolean, "true", "hire, monitor and replace suppliers"),
         new("services/employer/replace-critically-offline-enabled", ConfigValueKind.Boolean, "true", "replace suppliers offline past the deadline"),

@@ -34,6 +34,9 @@ public sealed class NodeHome
 
     public string DataFolder => Path.Combine(Root, "data");
 
+    /// <summary>A <c>.f</c> stub of every readable file of the catalog, at its remote path (the <c>stubs</c> service keeps it).</summary>
+    public string Stubs => Path.Combine(Root, "stubs");
+
     public string LogsFolder => Path.Combine(Root, "logs");
 
     public string LogFile => Path.Combine(LogsFolder, "bitdust.log");

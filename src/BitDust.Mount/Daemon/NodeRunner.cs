@@ -85,6 +85,7 @@ internal static partial class NodeRunner
             CustomerSpaceEndpoints.Map(routes, context);
             TransferEndpoints.Map(routes, context);
             SupplierEndpoints.Map(routes, context);
+            StubEndpoints.Map(routes, context);
             DriveEndpoints.Map(routes, context);
         });
         await api.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using BitDust.Engine.Configuration;
 using BitDust.Engine.Network.Identity;
 using BitDust.Engine.Services;
 using BitDust.Fs.Drive;
+using BitDust.Fs.Stubs;
 using Microsoft.Extensions.Logging;
 
 namespace BitDust.Mount.Daemon;
@@ -31,6 +32,7 @@ internal sealed class NodeServices : IDisposable
             rebuilding,
             new EmployerService(customer, rebuilding, config, loggerFactory),
             new DriveService(home, config, customer, loggerFactory),
+            new StubMirrorService(home, customer, loggerFactory),
         ];
     }
 

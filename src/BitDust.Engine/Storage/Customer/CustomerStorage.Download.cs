@@ -1,4 +1,5 @@
 using BitDust.Engine.Coding;
+using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
 
 namespace BitDust.Engine.Storage.Customer;
@@ -25,9 +26,14 @@ public sealed partial class CustomerStorage
         if (!Path.IsPathFullyQualified(localPath))
             throw new ArgumentException($"local_path must be an absolute path, not \"{localPath}\"");
         var local = Path.TrimEndingDirectorySeparator(Path.GetFullPath(localPath));
-        var targets = DownloadTargets(remotePath, local);
+        return StartDownload(remotePath, local, DownloadTargets(remotePath, local));
+    }
+
+    /// <summary>Registers a download of <paramref name="targets"/> shown as <paramref name="remotePath"/> and starts it.</summary>
+    private Transfer StartDownload(string remotePath, string local, List<DownloadTarget> targets)
+    {
         var transfer = new Transfer(Transfer.NewId(), TransferKind.Download, remotePath, local, DateTimeOffset.UtcNow);
-        transfer.SetTotals(targets.Sum(t => t.Version.Size), targets.Count);
+        transfer.SetTotals(targets.Sum(t => t.Size), targets.Count);
         Transfers.Add(transfer);
         Run(token => RunDownloadAsync(targets, transfer, token));
         return transfer;
@@ -43,40 +49,40 @@ public sealed partial class CustomerStorage
     /// <summary>Opens the version a manifest describes (read from a stub, say) for reading block by block.</summary>
     public VersionBlocks OpenBlocks(Manifest manifest) => new(manifest, Keys.MasterKey, Family, Options.RequestTimeout);
 
-    private List<(string RemotePath, CatalogVersion Version, string LocalPath)> DownloadTargets(string remotePath, string local)
+    private List<DownloadTarget> DownloadTargets(string remotePath, string local)
     {
         if (Catalog.FindFile(remotePath) is { } file)
         {
             var version = Catalog.LatestReadable(file.FileId)
                 ?? throw new InvalidOperationException($"{remotePath} is still uploading: it can be downloaded once it is durable");
             var target = Directory.Exists(local) ? Path.Combine(local, remotePath.Split(RemotePath.Separator)[^1]) : local;
-            return [(remotePath, version, target)];
+            return [DownloadTarget.Of(remotePath, version, target, OwnerKey)];
         }
         var targets = Catalog.FilesUnder(remotePath)
             .Select(f => (f.RemotePath, Version: Catalog.LatestReadable(f.FileId),
                 LocalPath: RemotePath.LocalPathUnder(local, remotePath, f.RemotePath)))
             .Where(t => t.Version is not null)
-            .Select(t => (t.RemotePath, t.Version!, t.LocalPath))
+            .Select(t => DownloadTarget.Of(t.RemotePath, t.Version!, t.LocalPath, OwnerKey))
             .ToList();
         return targets.Count > 0 ? targets : throw new RemoteFileNotFoundException(remotePath);
     }
 
-    private async Task RunDownloadAsync(List<(string RemotePath, CatalogVersion Version, string LocalPath)> targets, Transfer transfer,
+    private async Task RunDownloadAsync(List<DownloadTarget> targets, Transfer transfer,
         CancellationToken cancellationToken)
     {
         await _downloadSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             transfer.MoveTo(TransferState.Running);
-            foreach (var (remotePath, version, localPath) in targets)
+            foreach (var target in targets)
             {
                 try
                 {
-                    await DownloadFileAsync(version, localPath, transfer, cancellationToken).ConfigureAwait(false);
+                    await DownloadFileAsync(target, transfer, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    var reason = $"{remotePath}: {e.Message}";
+                    var reason = $"{target.RemotePath}: {e.Message}";
                     transfer.MoveTo(TransferState.Failed, reason);
                     Logger.DownloadFailed(transfer.Id, transfer.RemotePath, reason);
                     return;
@@ -92,10 +98,10 @@ public sealed partial class CustomerStorage
         }
     }
 
-    private async Task DownloadFileAsync(CatalogVersion version, string localPath, Transfer transfer, CancellationToken cancellationToken)
+    private async Task DownloadFileAsync(DownloadTarget target, Transfer transfer, CancellationToken cancellationToken)
     {
-        var signed = version.Manifest ?? throw new InvalidOperationException($"{version.File} has no manifest yet");
-        var manifest = Manifest.Read(signed, Keys.IdentityKey.PublicKey);
+        var manifest = target.Manifest();
+        var localPath = target.LocalPath;
         var folder = Path.GetDirectoryName(localPath)!;
         Directory.CreateDirectory(folder);
         var partial = localPath + PartialSuffix;
@@ -118,6 +124,12 @@ public sealed partial class CustomerStorage
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 output.Flush(flushToDisk: true);
             }
+            if (target.Attributes is var (mode, modified))
+            {
+                if (!OperatingSystem.IsWindows())
+                    File.SetUnixFileMode(partial, (UnixFileMode)(mode & 0xFFF));
+                File.SetLastWriteTimeUtc(partial, modified.UtcDateTime);
+            }
             File.Move(partial, localPath, overwrite: true);
             AtomicFile.SyncFolder(folder);
         }
@@ -126,5 +138,17 @@ public sealed partial class CustomerStorage
             File.Delete(partial);
             throw;
         }
+    }
+
+    /// <summary>
+    /// One file of a download: its name, where it goes, the manifest it is decoded by (read when its turn comes, so a bad one
+    /// fails the transfer with the name) and, for a stub's original, the mode and time to give it.
+    /// </summary>
+    private sealed record DownloadTarget(string RemotePath, long Size, Func<Manifest> Manifest, string LocalPath,
+        (int Mode, DateTimeOffset Modified)? Attributes = null)
+    {
+        public static DownloadTarget Of(string remotePath, CatalogVersion version, string localPath, IdentityPublicKey owner) =>
+            new(remotePath, version.Size, () => Pipeline.Manifest.Read(
+                version.Manifest ?? throw new InvalidOperationException($"{version.File} has no manifest yet"), owner), localPath);
     }
 }
