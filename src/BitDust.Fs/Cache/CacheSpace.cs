@@ -10,6 +10,7 @@ public sealed class CacheSpace
     private readonly LinkedList<IEvictable> _order = [];
     private readonly Dictionary<IEvictable, LinkedListNode<IEvictable>> _nodes = [];
     private readonly Lock _gate = new();
+    private readonly Lock _reserving = new();
     private readonly SemaphoreSlim _freed = new(0);
     private long _used;
 
@@ -57,38 +58,48 @@ public sealed class CacheSpace
     }
 
     /// <summary>
-    /// Evicts least recently used items until <paramref name="needed"/> more bytes fit under the limit; false when what is
-    /// left cannot be evicted. <paramref name="keep"/> (the item being filled) is passed over.
+    /// Counts <paramref name="bytes"/> more against the limit, evicting least recently used items until they fit; false (and
+    /// nothing counted) when what is left cannot be evicted. Reservations are made one at a time, so writers and fetches
+    /// running together never each see the same free room. <paramref name="keep"/> (the item being filled) is passed over.
+    /// Evictions run under the reservation lock: an item's <see cref="IEvictable.Evict"/> must not wait for a lock that a
+    /// reserving caller may hold (it says false instead).
     /// </summary>
-    public bool MakeRoom(long needed, IEvictable? keep = null)
+    public bool TryReserve(long bytes, IEvictable? keep = null)
     {
-        int tries;
-        lock (_gate)
-            tries = _order.Count;
-        while (Used + needed > Limit)
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        lock (_reserving)
         {
-            if (tries-- <= 0)
-                return false;
-            IEvictable? victim = null;
+            int tries;
             lock (_gate)
+                tries = _order.Count;
+            while (Used + bytes > Limit)
             {
-                for (var node = _order.First; node is not null; node = node.Next)
+                if (tries-- <= 0 || NextVictim(keep) is not { } victim)
+                    return false;
+                if (!victim.Evict(this))
+                    Touch(victim);
+            }
+            Interlocked.Add(ref _used, bytes);
+            return true;
+        }
+    }
+
+    /// <summary>Takes the least recently used item other than <paramref name="keep"/> out of the order, or null.</summary>
+    private IEvictable? NextVictim(IEvictable? keep)
+    {
+        lock (_gate)
+        {
+            for (var node = _order.First; node is not null; node = node.Next)
+            {
+                if (!ReferenceEquals(node.Value, keep))
                 {
-                    if (!ReferenceEquals(node.Value, keep))
-                    {
-                        victim = node.Value;
-                        _order.Remove(node);
-                        _nodes.Remove(victim);
-                        break;
-                    }
+                    _order.Remove(node);
+                    _nodes.Remove(node.Value);
+                    return node.Value;
                 }
             }
-            if (victim is null)
-                return false;
-            if (!victim.Evict(this))
-                Touch(victim);
+            return null;
         }
-        return true;
     }
 
     /// <summary>Waits until something may have been freed (an upload made a file evictable, a file was deleted).</summary>

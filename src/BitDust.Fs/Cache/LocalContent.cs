@@ -15,6 +15,7 @@ public sealed class LocalContent : FileContent, IEvictable
     private SafeFileHandle? _file;
     private long _length;
     private long _allocated;
+    private long _credit;
     private TaskCompletionSource<string?> _durable = NewDurable();
     private int _jobs;
     private bool _discardAfterJob;
@@ -39,8 +40,11 @@ public sealed class LocalContent : FileContent, IEvictable
     /// <summary>The durable version this copy holds (set once <see cref="State"/> is Durable).</summary>
     public CatalogVersion? Version { get; private set; }
 
-    /// <summary>Called when the cache evicts this durable copy: the owner switches the file to its network version.</summary>
-    public Action<LocalContent>? Evicting { get; set; }
+    /// <summary>
+    /// Called when the cache evicts this durable copy: the owner switches the file to its network version, or says false
+    /// when the file is busy right now (the copy then stays).
+    /// </summary>
+    public Func<LocalContent, bool>? Evicting { get; set; }
 
     /// <summary>Completes with null once this copy is durable in the network, or with the reason its upload failed.</summary>
     public Task<string?> WhenDurable
@@ -52,18 +56,28 @@ public sealed class LocalContent : FileContent, IEvictable
         }
     }
 
-    /// <summary>A new, empty, dirty copy in <paramref name="folder"/>.</summary>
-    public static LocalContent Create(string folder, CacheSpace space)
+    /// <summary>
+    /// Room the cache already counted for this copy (<see cref="CacheSpace.TryReserve"/>): growth is taken from it first, and
+    /// what is left goes back when the copy is sealed or discarded.
+    /// </summary>
+    public void Credit(long bytes)
+    {
+        lock (_gate)
+            _credit += bytes;
+    }
+
+    /// <summary>A new, empty, dirty copy in <paramref name="folder"/>, with <paramref name="credit"/> bytes of room already counted.</summary>
+    public static LocalContent Create(string folder, CacheSpace space, long credit = 0)
     {
         var path = System.IO.Path.Combine(folder, Guid.NewGuid().ToString("N"));
         var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        return new LocalContent(path, file, 0, LocalState.Dirty, space);
+        return new LocalContent(path, file, 0, LocalState.Dirty, space) { _credit = credit };
     }
 
     /// <summary>A dirty copy of the first <paramref name="length"/> bytes of <paramref name="source"/>.</summary>
-    public static LocalContent CopyOf(LocalContent source, long length, string folder, CacheSpace space)
+    public static LocalContent CopyOf(LocalContent source, long length, string folder, CacheSpace space, long credit = 0)
     {
-        var copy = Create(folder, space);
+        var copy = Create(folder, space, credit);
         var buffer = new byte[1 << 20];
         for (var offset = 0L; offset < length;)
         {
@@ -129,9 +143,15 @@ public sealed class LocalContent : FileContent, IEvictable
         {
             _length = length;
             var pages = CacheSpace.Pages(length);
-            var change = pages - _allocated;
-            _allocated = pages;
-            _space.Add(change);
+            if (pages < _allocated)
+            {
+                _space.Add(pages - _allocated);
+                _allocated = pages;
+            }
+            else
+            {
+                GrowAllocation();
+            }
         }
     }
 
@@ -142,6 +162,7 @@ public sealed class LocalContent : FileContent, IEvictable
         {
             if (State == LocalState.Dirty)
                 State = LocalState.Sealed;
+            ReturnCredit();
         }
     }
 
@@ -182,7 +203,8 @@ public sealed class LocalContent : FileContent, IEvictable
 
     public bool Evict(CacheSpace space)
     {
-        Evicting?.Invoke(this);
+        if (Evicting is { } evicting && !evicting(this))
+            return false;
         Discard();
         return true;
     }
@@ -234,6 +256,7 @@ public sealed class LocalContent : FileContent, IEvictable
             _file = null;
             allocated = _allocated;
             _allocated = 0;
+            ReturnCredit();
         }
         if (file is null)
             return;
@@ -244,13 +267,26 @@ public sealed class LocalContent : FileContent, IEvictable
         _durable.TrySetResult("the file was replaced or deleted before its upload");
     }
 
+    /// <summary>Counts the pages the copy grew by, from its credit first. Caller holds the gate.</summary>
     private void GrowAllocation()
     {
         var pages = CacheSpace.Pages(_length);
         if (pages <= _allocated)
             return;
-        _space.Add(pages - _allocated);
+        var growth = pages - _allocated;
+        var credited = Math.Min(growth, _credit);
+        _credit -= credited;
+        _space.Add(growth - credited);
         _allocated = pages;
+    }
+
+    /// <summary>Gives back room reserved for growth that did not come. Caller holds the gate.</summary>
+    private void ReturnCredit()
+    {
+        if (_credit == 0)
+            return;
+        _space.Add(-_credit);
+        _credit = 0;
     }
 
     private static TaskCompletionSource<string?> NewDurable() => new(TaskCreationOptions.RunContinuationsAsynchronously);

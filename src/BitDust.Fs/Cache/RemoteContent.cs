@@ -154,17 +154,25 @@ public sealed class RemoteContent : FileContent
             lock (_gate)
                 reader = _reader ??= _open();
             var length = await reader.ReadBlockAsync(index, buffer, CancellationToken.None).ConfigureAwait(false);
-            _space.MakeRoom(CacheSpace.Pages(length));
+            var pages = CacheSpace.Pages(length);
+            if (!_space.TryReserve(pages))
+            {
+                // Everything else in the cache is being written or uploaded: this block is kept anyway, and said so.
+                FetchLog.OverLimit(_logger, index, Version.File.ToString(), _space.Used, _space.Limit);
+                _space.Add(pages);
+            }
             lock (_gate)
             {
                 if (_discarded)
+                {
+                    _space.Add(-pages);
                     return;
+                }
                 _file ??= File.OpenHandle(_path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
                 RandomAccess.Write(_file, buffer.AsSpan(0, length), index * BlockSize);
                 _blocks[index].Present = true;
                 _blocks[index].Length = length;
             }
-            _space.Add(CacheSpace.Pages(length));
             _space.Touch(_blocks[index]);
         }
         finally
@@ -296,4 +304,8 @@ internal static partial class FetchLog
 {
     [LoggerMessage(Level = LogLevel.Debug, Message = "read-ahead of block {Block} of {Version} failed: {Reason}")]
     public static partial void PrefetchFailed(ILogger logger, long block, string version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "drive: block {Block} of {Version} is cached over the limit ({Used} of {Limit} bytes): nothing else could be evicted")]
+    public static partial void OverLimit(ILogger logger, long block, string version, long used, long limit);
 }

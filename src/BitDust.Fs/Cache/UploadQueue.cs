@@ -178,6 +178,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
         var versions = _storage.Catalog.UploadJobFiles(transfer.Id)
             .ToDictionary(f => f.LocalPath, f => f.File, StringComparer.Ordinal);
         var failed = new List<QueuedUpload>();
+        var durable = new List<LocalContent>();
         foreach (var upload in uploads)
         {
             if (versions.GetValueOrDefault(upload.Content.Path) is { } file && _storage.Catalog.FindVersion(file) is { Manifest: not null } version)
@@ -185,8 +186,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
                 // The owner hears first (it sets what eviction does), then the copy becomes evictable.
                 upload.Durable?.Invoke(version);
                 upload.Content.MarkDurable(version);
-                lock (_gate)
-                    Settle(upload.Content);
+                durable.Add(upload.Content);
             }
             else if (upload.Content.IsDiscarded || !versions.ContainsKey(upload.Content.Path))
             {
@@ -202,9 +202,15 @@ public sealed partial class UploadQueue : IAsyncDisposable
             Failed(transfer.Id, failed, transfer.Error ?? "the upload did not become durable");
         else
             SetLastError(null);
-        // A durable job reads its local files no more (what it still sends is encoded in memory): they may go.
+        // A durable job reads its local files no more (what it still sends is encoded in memory): they may go. Only then
+        // are they no longer pending, so a writer waiting for room never sees "nothing pending" while their bytes still count.
         foreach (var upload in uploads)
             upload.Content.LeaveJob();
+        lock (_gate)
+        {
+            foreach (var content in durable)
+                Settle(content);
+        }
     }
 
     private void Failed(string jobId, IReadOnlyList<QueuedUpload> uploads, string reason)

@@ -159,7 +159,9 @@ public sealed partial class DriveFileSystem
                 Interlocked.Add(ref _used, -growth);
                 return Errno.ENOSPC;
             }
-            WaitForRoom(growth);
+            var room = CacheSpace.Pages(offset + data.Length) - CacheSpace.Pages(local.Length);
+            ReserveRoom(room);
+            local.Credit(room);
         }
         try
         {
@@ -322,14 +324,16 @@ public sealed partial class DriveFileSystem
                 }
                 else if (content is LocalContent local)
                 {
-                    Space.MakeRoom(local.Length);
-                    copy = LocalContent.CopyOf(local, local.Length, _filesFolder, Space);
+                    var room = CacheSpace.Pages(local.Length);
+                    ReserveRoom(room, keep: local);
+                    copy = LocalContent.CopyOf(local, local.Length, _filesFolder, Space, room);
                 }
                 else
                 {
                     var remote = (RemoteContent)content;
-                    Space.MakeRoom(remote.Length);
-                    copy = LocalContent.Create(_filesFolder, Space);
+                    var room = CacheSpace.Pages(remote.Length);
+                    ReserveRoom(room);
+                    copy = LocalContent.Create(_filesFolder, Space, room);
                     try
                     {
                         remote.CopyToAsync(copy, CancellationToken.None).GetAwaiter().GetResult();
@@ -392,24 +396,39 @@ public sealed partial class DriveFileSystem
         content.Discard();
     }
 
-    private void Evicted(FileNode file, LocalContent content, CatalogVersion version)
+    /// <summary>
+    /// The cache takes a durable copy back: the file reads from the network from now on. A file busy on another thread keeps
+    /// its copy for now (waiting for its gate under the cache's reservation lock could deadlock with that thread).
+    /// </summary>
+    private bool Evicted(FileNode file, LocalContent content, CatalogVersion version)
     {
-        lock (file.ContentGate)
+        if (!file.ContentGate.TryEnter())
+            return false;
+        try
         {
             if (ReferenceEquals(file.Content, content))
                 file.Content = NewRemote(version);
+            return true;
+        }
+        finally
+        {
+            file.ContentGate.Exit();
         }
     }
 
-    /// <summary>Waits (a bounded time) until the cache has room for <paramref name="bytes"/> more, evicting what it may.</summary>
-    private void WaitForRoom(long bytes)
+    /// <summary>
+    /// Counts <paramref name="bytes"/> more in the cache, evicting what it may and waiting (a bounded time) for uploads to make
+    /// more evictable. When nothing pending could free room (a single file larger than the cache) they are counted anyway.
+    /// </summary>
+    private void ReserveRoom(long bytes, IEvictable? keep = null)
     {
         var deadline = DateTime.UtcNow + _options.RoomWait;
-        while (!Space.MakeRoom(bytes))
+        while (!Space.TryReserve(bytes, keep))
         {
             if (Queue.PendingFiles == 0 || DateTime.UtcNow > deadline)
             {
                 Log.OverLimit(_logger, Space.Used, Space.Limit);
+                Space.Add(bytes);
                 return;
             }
             Space.WaitForChangeAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None).GetAwaiter().GetResult();

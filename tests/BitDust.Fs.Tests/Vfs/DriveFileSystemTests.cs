@@ -121,18 +121,30 @@ public sealed class DriveFileSystemTests
         const long limit = 2L << 20;
         await using var drive = await DriveHarness.StartAsync(cacheLimit: limit);
         var files = Enumerable.Range(0, 6).Select(_ => CustomerHarness.RandomBytes(1 << 20)).ToArray();
+        // Watched all the time, with writers and readers running side by side, not only between steps.
+        using var stop = new CancellationTokenSource();
         var peak = 0L;
-        for (var i = 0; i < files.Length; i++)
+        var watcher = Task.Run(async () =>
         {
-            drive.WriteFile($"/f{i}", files[i]);
-            peak = Math.Max(peak, drive.Drive.Space.Used);
-        }
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, drive.Drive.Space.Used);
+                await Task.Yield();
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(writer => Task.Run(() =>
+        {
+            for (var i = writer; i < files.Length; i += 3)
+                drive.WriteFile($"/f{i}", files[i]);
+        }))).WaitAsync(CustomerHarness.StepTimeout);
         await drive.Drive.Queue.FlushAsync(null, CancellationToken.None).WaitAsync(CustomerHarness.StepTimeout);
-        for (var i = 0; i < files.Length; i++)
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(reader => Task.Run(() =>
         {
-            Assert.Equal(files[i], drive.ReadFile($"/f{i}"));
-            peak = Math.Max(peak, drive.Drive.Space.Used);
-        }
+            for (var i = reader; i < files.Length; i += 3)
+                Assert.Equal(files[i], drive.ReadFile($"/f{i}"));
+        }))).WaitAsync(CustomerHarness.StepTimeout);
+        await stop.CancelAsync();
+        await watcher.WaitAsync(CustomerHarness.StepTimeout);
         Assert.InRange(peak, 1, limit);
         Assert.InRange(DiskUsage(drive.Cache), 0, limit);
     }
