@@ -16,9 +16,9 @@ internal static unsafe partial class FuseCallbacks
     private const uint FileType = 0x8000;
     private const uint DirectoryType = 0x4000;
     private const uint SymlinkType = 0xA000;
-    private const long UtimeNow = (1L << 30) - 1;
-    private const long UtimeOmit = (1L << 30) - 2;
-    private const uint WritebackCapability = 1 << 16;
+    internal const long UtimeNow = (1L << 30) - 1;
+    internal const long UtimeOmit = (1L << 30) - 2;
+    internal const uint WritebackCapability = 1 << 16;
 
     public static FuseOperations Table() => new()
     {
