@@ -271,12 +271,13 @@ public sealed partial class DriveFileSystem
         if (file.Detached)
             return Errno.Ok;
         LocalContent? waited = null;
+        var sealedNow = false;
         lock (file.ContentGate)
         {
             if (file.Content is LocalContent { State: LocalState.Dirty } dirty)
             {
-                Seal(file, dirty);
-                waited = dirty;
+                dirty.Seal();
+                (waited, sealedNow) = (dirty, true);
             }
             else if (file.Content is LocalContent { State: LocalState.Sealed } sealedCopy)
             {
@@ -285,6 +286,8 @@ public sealed partial class DriveFileSystem
         }
         if (waited is null)
             return Errno.Ok;
+        if (sealedNow)
+            QueueUpload(file, waited);
         var failure = waited.WhenDurable.GetAwaiter().GetResult();
         if (failure is null)
             return Errno.Ok;
@@ -360,26 +363,34 @@ public sealed partial class DriveFileSystem
     /// <summary>A dirty copy that no handle writes any more is sealed and queued for upload.</summary>
     private void SealIfClosed(FileNode file)
     {
+        LocalContent? sealedCopy = null;
         lock (file.ContentGate)
         {
             if (file.Writers == 0 && !file.Detached && file.Content is LocalContent { State: LocalState.Dirty } dirty)
-                Seal(file, dirty);
+            {
+                dirty.Seal();
+                sealedCopy = dirty;
+            }
         }
+        if (sealedCopy is not null)
+            QueueUpload(file, sealedCopy);
     }
 
-    /// <summary>Seals the copy, records the file's attributes in the catalog and queues the upload. Caller holds the content gate.</summary>
-    private void Seal(FileNode file, LocalContent content)
+    /// <summary>
+    /// Records a sealed copy's attributes in the catalog and queues its upload under the path the file has now. Both happen
+    /// under the tree lock: a rename or unlink (git renames NAME.lock over NAME the moment it closes it, while the kernel's
+    /// release of that handle may still be on its way) can come before or after, never between reading the path and queueing.
+    /// A file unlinked meanwhile has had its copy retired already. Callers hold no content gate (the tree lock comes first).
+    /// </summary>
+    private void QueueUpload(FileNode file, LocalContent content)
     {
-        string path;
         lock (_tree)
         {
             if (file.Detached)
                 return;
-            path = file.RemotePath;
+            SaveEntry(file);
+            Queue.Enqueue(content, file.RemotePath, version => Durable(file, content, version));
         }
-        content.Seal();
-        SaveEntry(file);
-        Queue.Enqueue(content, path, version => Durable(file, content, version));
     }
 
     /// <summary>The copy is durable: it stays as a cached copy while it is the file's content, and goes when evicted.</summary>

@@ -77,8 +77,8 @@ public sealed partial class DriveFileSystem
             parent.Children.Add(name, file);
             Interlocked.Add(ref _used, copy.Length);
         }
-        lock (file.ContentGate)
-            Seal(file, copy);
+        copy.Seal();
+        QueueUpload(file, copy);
         Log.Materialized(_logger, target);
         return Errno.Ok;
     }

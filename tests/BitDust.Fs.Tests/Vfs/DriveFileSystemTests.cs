@@ -39,6 +39,75 @@ public sealed class DriveFileSystemTests
     }
 
     [Fact]
+    public async Task Files_replaced_by_renames_while_uploads_run_keep_their_last_names_and_contents_on_an_empty_cache()
+    {
+        const int Rounds = 12;
+        // git's way: write NAME.lock, close it, rename it over NAME; again and again, faster than uploads finish. The kernel
+        // sends the release of a closed file on its own time, so the rename may come while the release is being handled.
+        await using var drive = await DriveHarness.StartAsync();
+        Assert.Equal(Errno.Ok, drive.Drive.MakeDirectory("/repo", 0x1ED, 0, 0));
+        var expected = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var random = new Random(7);
+        for (var round = 0; round < Rounds; round++)
+        {
+            foreach (var name in new[] { "index", "HEAD", "config" })
+            {
+                var content = CustomerHarness.RandomBytes(random.Next(1, 300_000));
+                var handle = drive.WriteOpen($"/repo/{name}.lock", content);
+                var release = Task.Run(() => drive.Drive.Release($"/repo/{name}.lock", handle));
+                var rename = Task.Run(() => drive.Drive.Rename($"/repo/{name}.lock", $"/repo/{name}", RenameFlags.None));
+                Assert.Equal([Errno.Ok, Errno.Ok], await Task.WhenAll(release, rename).WaitAsync(CustomerHarness.StepTimeout));
+                expected[$"/repo/{name}"] = content;
+            }
+            var temporary = CustomerHarness.RandomBytes(random.Next(1, 100_000));
+            drive.WriteFile($"/repo/tmp_obj_{round}", temporary);
+            Assert.Equal(Errno.Ok, drive.Drive.MakeDirectory($"/repo/{round:x2}", 0x1ED, 0, 0));
+            Assert.Equal(Errno.Ok, drive.Drive.Rename($"/repo/tmp_obj_{round}", $"/repo/{round:x2}/object", RenameFlags.None));
+            expected[$"/repo/{round:x2}/object"] = temporary;
+            if (round % 4 == 3)
+                await Task.Delay(300);
+        }
+
+        await drive.ReopenWithEmptyCacheAsync();
+
+        var listed = new List<DirectoryEntry>();
+        Assert.Equal(Errno.Ok, drive.Drive.ReadDirectory("/repo", listed));
+        Assert.Equal(expected.Keys.Where(k => k.Count(c => c == '/') == 2).Select(k => k[6..])
+                .Concat(Enumerable.Range(0, Rounds).Select(r => r.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))).Order(StringComparer.Ordinal),
+            listed.Select(e => e.Name).Order(StringComparer.Ordinal));
+        foreach (var (path, content) in expected)
+            Assert.True(content.AsSpan().SequenceEqual(drive.ReadFile(path)), $"{path} does not read back as last written");
+        Assert.DoesNotContain(drive.Customer.Storage.Catalog.Files(), f => f.RemotePath.EndsWith(".lock", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_rename_that_lands_while_a_closed_file_is_being_queued_uploads_it_under_its_new_name()
+    {
+        await using var drive = await DriveHarness.StartAsync();
+        var catalog = drive.Customer.Storage.Catalog;
+        var content = CustomerHarness.RandomBytes(50_000);
+        var handle = drive.WriteOpen("/index.lock", content);
+        // The rename comes the moment closing has written the file's attributes, before its upload is queued.
+        var renamed = Errno.EIO;
+        var once = 0;
+        void RenameNow()
+        {
+            if (catalog.FindTreeEntry("index.lock") is not null && Interlocked.Exchange(ref once, 1) == 0)
+                renamed = drive.Drive.Rename("/index.lock", "/index", RenameFlags.None);
+        }
+        catalog.Changed += RenameNow;
+        Assert.Equal(Errno.Ok, drive.Drive.Release("/index.lock", handle));
+        catalog.Changed -= RenameNow;
+        Assert.Equal(Errno.Ok, renamed);
+
+        await drive.ReopenWithEmptyCacheAsync();
+
+        Assert.Equal(content, drive.ReadFile("/index"));
+        Assert.Equal(Errno.ENOENT, drive.Drive.GetAttributes("/index.lock", 0, out _));
+        Assert.Null(catalog.FindFile("index.lock"));
+    }
+
+    [Fact]
     public async Task Errors_are_the_errno_a_local_disk_gives()
     {
         await using var drive = await DriveHarness.StartAsync(quota: 1L << 20);

@@ -41,7 +41,11 @@ internal sealed class DriveHarness : IAsyncDisposable
         Drive = Open(Customer, Cache, cacheLimit, 200L << 20);
     }
 
-    public void WriteFile(string path, byte[] content, int mode = 0x1A4)
+    public void WriteFile(string path, byte[] content, int mode = 0x1A4) =>
+        Assert.Equal(Errno.Ok, Drive.Release(path, WriteOpen(path, content, mode)));
+
+    /// <summary>Creates and writes a file, leaving it open: the handle is the caller's to release.</summary>
+    public ulong WriteOpen(string path, byte[] content, int mode = 0x1A4)
     {
         Assert.Equal(Errno.Ok, Drive.Create(path, mode, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Truncate, 0, 0, out var handle));
         for (var offset = 0; offset < content.Length; offset += 128 * 1024)
@@ -50,7 +54,7 @@ internal sealed class DriveHarness : IAsyncDisposable
             Assert.Equal(Errno.Ok, Drive.Write(path, handle, chunk, offset, out var written));
             Assert.Equal(chunk.Length, written);
         }
-        Assert.Equal(Errno.Ok, Drive.Release(path, handle));
+        return handle;
     }
 
     public byte[] ReadFile(string path)
