@@ -58,6 +58,10 @@ while [ $# -gt 0 ]; do
     *) echo "usage: scripts/bench drive [--mib N] [--files N] [--quick] [--keep] (--help says what each figure is)" >&2; exit 2 ;;
   esac
 done
+if ! [[ "$mib" =~ ^[1-9][0-9]*$ && "$files" =~ ^[1-9][0-9]*$ ]]; then
+  echo "error: --mib and --files take a whole number above 0" >&2
+  exit 2
+fi
 
 require_dotnet
 install_debian_packages libzstd1 fuse3 libfuse3-3 libfuse3-dev gcc pkg-config attr rclone coreutils
@@ -342,6 +346,8 @@ unmount_bitdust() {
 bench_bitdust() {
   local mnt="$work/bitdust-mnt" fragments
   use_free_ports
+  # Room in the drive for the file twice over and the small files, whatever --mib asks (the default is 4 GB).
+  "$bitdust" set services/customer/needed-space "$((mib / 512 + 4)) GB" >/dev/null
   echo "starting a localnet of 7 suppliers" >&2
   if ! "$bitdust" localnet up --suppliers 7 >"$work/localnet.log" 2>&1; then
     fail bitdust localnet-up "$work/localnet.log" $?
