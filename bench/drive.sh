@@ -72,7 +72,7 @@ export BITDUST_HOME="$work/home"
 failed=0
 fuse_pids=()
 bytes=$((mib * 1024 * 1024))
-# Longest any one step may take before it counts as failed: a hung mount must not hang the run.
+# Longest any one step may take before it counts as failed (exit 124, as timeout says): a hung mount must not hang the run.
 limit=$((600 + mib * 3))
 
 mounted() { awk -v dir="$1" '$5 == dir { found = 1 } END { exit !found }' /proc/self/mountinfo; }
@@ -194,13 +194,20 @@ durable() {
   esac
 }
 
+# daemon_log IMPL: the log of the daemon that uploads.
+daemon_log() {
+  case "$1" in
+    rclone) echo "$rclone_log" ;;
+    bitdust) echo "$BITDUST_HOME/logs/bitdust.log" ;;
+  esac
+}
+
 # flush_file IMPL MNT: the flush line for the file written at $write_end, once it is durable.
 flush_file() {
   local deadline=$((SECONDS + limit))
   until durable "$1" "$2" data.bin; do
     if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "drive impl=$1 op=flush failed: data.bin was not durable after $limit s" >&2
-      failed=1
+      fail "$1" flush "$(daemon_log "$1")" 124
       return 1
     fi
     sleep 0.05
@@ -246,7 +253,8 @@ head -c "$bytes" /dev/urandom >"$work/data.bin"
 sha=$(sha256sum "$work/data.bin" | cut -d' ' -f1)
 
 # --- passthrough: the FUSE ceiling, over a plain folder.
-# mount_passthrough MNT: sets $passthrough_pid.
+# mount_passthrough MNT: sets $passthrough_pid. At most 10 idle threads, as the drive's loop keeps (libfuse 3.14's
+# fuse_main otherwise warns of an "invalid max threads value").
 mount_passthrough() {
   "$work/passthrough" "$work/passthrough-back" "$1" -f -o fsname=passthrough,subtype=passthrough,default_permissions \
     -o max_idle_threads=10 2>>"$work/passthrough.log" &
@@ -309,8 +317,7 @@ bench_rclone() {
       unmount_fuse "$mnt" "$rclone_pid"
       report_files rclone flush-small "$files" "$create_end" "$(now)"
     else
-      echo "drive impl=rclone op=flush-small failed: not all $files files were uploaded after $limit s" >&2
-      failed=1
+      fail rclone flush-small "$rclone_log" 124
       unmount_fuse "$mnt" "$rclone_pid"
     fi
     mount_rclone "$mnt" "$work/rclone-stat.log" || return 1
