@@ -43,7 +43,7 @@ bench=drive
 source scripts/lib/deps.sh
 source scripts/lib/bench.sh
 
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/p' "$root/bench/drive.sh" | sed '$d; s/^# \{0,1\}//'; }
 
 mib=1024
 files=2000
@@ -109,8 +109,8 @@ forget_pid() {
 
 # wait_mounted DIR PID: until DIR is a mount point (10 s at most) while the daemon PID that mounts it lives.
 wait_mounted() {
-  local i
-  for i in $(seq 100); do
+  local _
+  for _ in $(seq 100); do
     mounted "$1" && return 0
     kill -0 "$2" 2>/dev/null || return 1
     sleep 0.1
