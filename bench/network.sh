@@ -11,7 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+bench=network
 source scripts/lib/deps.sh
+source scripts/lib/bench.sh
 
 mib=1024
 suppliers=7
@@ -28,63 +30,19 @@ done
 
 require_dotnet
 install_debian_packages libzstd1 rclone restic coreutils
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-if ! build_log=$(dotnet build src/BitDust.Mount -c Release -nologo -v:q 2>&1); then
-  echo "$build_log" >&2
-  echo "error: building bitdust failed" >&2
-  exit 1
-fi
-bitdust="$root/src/BitDust.Mount/bin/Release/net10.0/bitdust"
+build_bitdust
 
 work=$(mktemp -d /tmp/bitdust-bench-network-XXXXXX)
 export BITDUST_HOME="$work/home"
 failed=0
 
-# Stops what this run started, by the pids its daemons wrote (never by name), then removes the work folder.
+# Stops what this run started, by pid (scripts/lib/bench.sh), then removes the work folder.
 cleanup() {
   set +e
-  "$bitdust" localnet down >/dev/null 2>&1
-  "$bitdust" stop >/dev/null 2>&1
-  for pidfile in "$BITDUST_HOME/bitdust.pid" "$BITDUST_HOME"/localnet/*/bitdust.pid; do
-    [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    # Only a process whose BITDUST_HOME is under this run's home: never another process that reused the pid.
-    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -q "^BITDUST_HOME=$BITDUST_HOME"; then
-      kill -9 "$pid" 2>/dev/null
-    fi
-  done
+  stop_bitdust_nodes
   if [ "$keep" -eq 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-
-now() { date +%s.%N; }
-
-# report IMPL OP BYTES START END [extra]
-report() {
-  awk -v impl="$1" -v op="$2" -v bytes="$3" -v start="$4" -v end="$5" -v extra="${6:-}" 'BEGIN {
-    s = end - start; if (s <= 0) s = 1e-9;
-    printf "network impl=%s op=%s bytes=%d seconds=%.2f MBps=%.1f%s\n", impl, op, bytes, s, bytes / 1e6 / s, extra }'
-}
-
-# fail IMPL OP LOG CODE: says what failed and shows the end of its output.
-fail() {
-  echo "network impl=$1 op=$2 failed (exit $4); the end of its output ($3):"
-  tail -n 15 "$3" | sed 's/^/    /'
-  failed=1
-}
-
-# verify IMPL FILE: the copy that came back is the original, byte for byte; sets $verified for the report line.
-verify() {
-  local got
-  got=$(sha256sum "$2" 2>/dev/null | cut -d' ' -f1)
-  if [ "$got" = "$sha" ]; then
-    verified=" verified=yes"
-  else
-    verified=" verified=NO"
-    echo "network impl=$1: $2 differs from the original (sha256 ${got:-none}, expected $sha)" >&2
-    failed=1
-  fi
-}
 
 bytes=$((mib * 1024 * 1024))
 echo "writing $mib MiB of random data to $work/data.bin" >&2
@@ -92,9 +50,7 @@ head -c "$bytes" /dev/urandom >"$work/data.bin"
 sha=$(sha256sum "$work/data.bin" | cut -d' ' -f1)
 
 # --- bitdust: a real localnet of separate daemons, this run's own home as their customer.
-"$bitdust" set interface/api/rest-http-port 0 >/dev/null
-"$bitdust" set services/entangled-dht/udp-port 0 >/dev/null
-"$bitdust" set services/tcp-connections/tcp-port 0 >/dev/null
+use_free_ports
 echo "starting a localnet of $suppliers suppliers" >&2
 if "$bitdust" localnet up --suppliers "$suppliers" >"$work/localnet.log" 2>&1; then
   start=$(now)
@@ -120,12 +76,7 @@ else
 fi
 
 # --- rclone: copy into a crypt remote over a local folder, and back.
-cat >"$work/rclone.conf" <<CONF
-[benchcrypt]
-type = crypt
-remote = $work/rclone-store
-password = $(rclone obscure "bench passphrase")
-CONF
+write_rclone_crypt_config "$work/rclone.conf" "$work/rclone-store"
 mkdir -p "$work/rclone-out"
 start=$(now)
 if rclone --config "$work/rclone.conf" copy "$work/data.bin" benchcrypt:bench >"$work/rclone-up.log" 2>&1; then
