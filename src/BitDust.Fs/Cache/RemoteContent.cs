@@ -13,6 +13,7 @@ namespace BitDust.Fs.Cache;
 public sealed class RemoteContent : FileContent
 {
     private readonly Func<VersionBlocks> _open;
+    private readonly Func<long, Task> _reserve;
     private readonly string _path;
     private readonly CacheSpace _space;
     private readonly int _readAhead;
@@ -24,12 +25,17 @@ public sealed class RemoteContent : FileContent
     private SafeFileHandle? _file;
     private bool _discarded;
 
-    public RemoteContent(CatalogVersion version, int blockSize, Func<VersionBlocks> open, string path, CacheSpace space, int readAhead,
-        ILogger logger)
+    /// <summary>
+    /// <paramref name="reserve"/> counts a fetched block's bytes in <paramref name="space"/>, making room (the drive's policy:
+    /// evict, wait for uploads, or count it over the limit and say so).
+    /// </summary>
+    public RemoteContent(CatalogVersion version, int blockSize, Func<VersionBlocks> open, Func<long, Task> reserve, string path,
+        CacheSpace space, int readAhead, ILogger logger)
     {
         Version = version;
         BlockSize = blockSize;
         _open = open;
+        _reserve = reserve;
         _path = path;
         _space = space;
         _readAhead = readAhead;
@@ -155,12 +161,7 @@ public sealed class RemoteContent : FileContent
                 reader = _reader ??= _open();
             var length = await reader.ReadBlockAsync(index, buffer, CancellationToken.None).ConfigureAwait(false);
             var pages = CacheSpace.Pages(length);
-            if (!_space.TryReserve(pages))
-            {
-                // Everything else in the cache is being written or uploaded: this block is kept anyway, and said so.
-                FetchLog.OverLimit(_logger, index, Version.File.ToString(), _space.Used, _space.Limit);
-                _space.Add(pages);
-            }
+            await _reserve(pages).ConfigureAwait(false);
             lock (_gate)
             {
                 if (_discarded)
@@ -304,8 +305,4 @@ internal static partial class FetchLog
 {
     [LoggerMessage(Level = LogLevel.Debug, Message = "read-ahead of block {Block} of {Version} failed: {Reason}")]
     public static partial void PrefetchFailed(ILogger logger, long block, string version, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "drive: block {Block} of {Version} is cached over the limit ({Used} of {Limit} bytes): nothing else could be evicted")]
-    public static partial void OverLimit(ILogger logger, long block, string version, long used, long limit);
 }

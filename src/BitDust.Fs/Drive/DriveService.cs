@@ -97,14 +97,15 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
             (_drive, _mount, _mountPoint, _flushing) = (drive, mount, full, false);
             _ = mount.Completion.ContinueWith(_ => Unmounted(mount), CancellationToken.None, TaskContinuationOptions.None,
                 TaskScheduler.Default);
-            LogMounted(_logger, full, options.CacheLimit, readOnly);
+            LogMounted(_logger, full, options.CacheLimit, readOnly ? ", read-only" : "");
             return Status();
         }
     }
 
     /// <summary>
     /// Unmounts: at once when <paramref name="force"/> (what is still pending keeps uploading in the background), else once
-    /// every closed file is durable — this returns at once, and <see cref="Status"/> shows the flush going down.
+    /// no file is open for writing any more and every closed file is durable — this returns at once, and
+    /// <see cref="Status"/> shows the flush going down.
     /// </summary>
     public DriveStatus Unmount(bool force)
     {
@@ -128,7 +129,7 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
         }
         _ = Task.Run(async () =>
         {
-            await drive.Queue.FlushAsync(null, CancellationToken.None).ConfigureAwait(false);
+            await drive.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             mount.Unmount();
         });
         return Status();
@@ -140,7 +141,7 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
         {
             var drive = _drive;
             return new DriveStatus(State, _mountPoint, drive?.Queue.PendingFiles ?? 0, drive?.Queue.PendingBytes ?? 0,
-                drive?.Queue.PendingPaths() ?? [], drive?.Queue.LastError, drive?.Space.Used ?? 0, drive?.Space.Limit ?? 0,
+                drive?.Queue.PendingPaths() ?? [], drive?.OpenForWriting() ?? [], drive?.Queue.LastError, drive?.Space.Used ?? 0, drive?.Space.Limit ?? 0,
                 drive?.UsedBytes ?? 0, config.GetSize("services/customer/needed-space"), drive?.FragmentsRequested ?? 0);
         }
     }
@@ -171,8 +172,8 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
             await mount.DisposeAsync().ConfigureAwait(false);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "drive mounted at {MountPoint} (cache {CacheLimit} bytes{ReadOnly:' read-only';''})")]
-    private static partial void LogMounted(ILogger logger, string mountPoint, long cacheLimit, bool readOnly);
+    [LoggerMessage(Level = LogLevel.Information, Message = "drive mounted at {MountPoint} (cache {CacheLimit} bytes{ReadOnly})")]
+    private static partial void LogMounted(ILogger logger, string mountPoint, long cacheLimit, string readOnly);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{MountPoint} was a dead mount (its process died); detaching it first")]
     private static partial void LogStale(ILogger logger, string mountPoint);
@@ -186,4 +187,4 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
 
 /// <summary>What <c>/drive/status/v1</c> shows.</summary>
 public sealed record DriveStatus(string State, string? MountPoint, int PendingFiles, long PendingBytes, IReadOnlyList<string> PendingPaths,
-    string? LastError, long CacheUsed, long CacheLimit, long UsedBytes, long Quota, long FragmentsRequested);
+    IReadOnlyList<string> OpenForWriting, string? LastError, long CacheUsed, long CacheLimit, long UsedBytes, long Quota, long FragmentsRequested);

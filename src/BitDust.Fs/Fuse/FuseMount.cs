@@ -90,6 +90,24 @@ public sealed unsafe class FuseMount : IAsyncDisposable
         }
         var loop = new Thread(() => Loop(api)) { IsBackground = true, Name = $"fuse {MountPoint}" };
         loop.Start();
+        SetReadAhead(options.ReadAheadKiB);
+    }
+
+    /// <summary>Raises the mount's read-ahead (its backing device info in sysfs); without root it stays as it is, and says so.</summary>
+    private void SetReadAhead(int kibibytes)
+    {
+        if (kibibytes <= 0 || MountTable.DeviceOf(MountPoint) is not { } device)
+            return;
+        var setting = $"/sys/class/bdi/{device}/read_ahead_kb";
+        try
+        {
+            File.WriteAllText(setting, kibibytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (_target.Options.Logger is { } logger)
+                FuseLog.ReadAheadKept(logger, setting, e.Message);
+        }
     }
 
     private void Loop(FuseLibrary.Functions api)

@@ -19,6 +19,12 @@ public sealed record FuseMountOptions
     /// <summary>Idle threads the multi-threaded loop keeps.</summary>
     public int MaxIdleThreads { get; init; } = 10;
 
+    /// <summary>
+    /// What the kernel reads ahead of a sequential reader, in KiB (its default of 128 caps every read at 128 KiB, whatever
+    /// max_readahead says); 0 leaves the kernel's default.
+    /// </summary>
+    public int ReadAheadKiB { get; init; } = 1024;
+
     /// <summary>Kernel write-back caching: the kernel gathers small writes into big ones.</summary>
     public bool WritebackCache { get; init; }
 

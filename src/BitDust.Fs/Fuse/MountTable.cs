@@ -19,6 +19,17 @@ public static class MountTable
             .Any(fields => Unescape(fields[4]) == full);
     }
 
+    /// <summary>The device ("0:53") the kernel gave the mount at <paramref name="path"/>, or null when it is not mounted.</summary>
+    public static string? DeviceOf(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        if (!File.Exists("/proc/self/mountinfo"))
+            return null;
+        return File.ReadLines("/proc/self/mountinfo")
+            .Select(line => line.Split(' '))
+            .LastOrDefault(fields => fields.Length > 4 && Unescape(fields[4]) == full)?[2];
+    }
+
     /// <summary>True when <paramref name="path"/> is a FUSE mount whose process is gone: stat fails with ENOTCONN.</summary>
     public static bool IsStale(string path)
     {

@@ -160,7 +160,7 @@ public sealed partial class DriveFileSystem
                 return Errno.ENOSPC;
             }
             var room = CacheSpace.Pages(offset + data.Length) - CacheSpace.Pages(local.Length);
-            ReserveRoom(room);
+            ReserveRoomAsync(room).GetAwaiter().GetResult();
             local.Credit(room);
         }
         try
@@ -328,14 +328,14 @@ public sealed partial class DriveFileSystem
                 else if (content is LocalContent local)
                 {
                     var room = CacheSpace.Pages(local.Length);
-                    ReserveRoom(room, keep: local);
+                    ReserveRoomAsync(room, keep: local).GetAwaiter().GetResult();
                     copy = LocalContent.CopyOf(local, local.Length, _filesFolder, Space, room);
                 }
                 else
                 {
                     var remote = (RemoteContent)content;
                     var room = CacheSpace.Pages(remote.Length);
-                    ReserveRoom(room);
+                    ReserveRoomAsync(room).GetAwaiter().GetResult();
                     copy = LocalContent.Create(_filesFolder, Space, room);
                     try
                     {
@@ -428,10 +428,11 @@ public sealed partial class DriveFileSystem
     }
 
     /// <summary>
-    /// Counts <paramref name="bytes"/> more in the cache, evicting what it may and waiting (a bounded time) for uploads to make
-    /// more evictable. When nothing pending could free room (a single file larger than the cache) they are counted anyway.
+    /// Counts <paramref name="bytes"/> more in the cache — for a write or a block fetched for a read — evicting what it may and
+    /// waiting (a bounded time) for uploads to make more evictable. When nothing pending could free room (a single file larger
+    /// than the cache) they are counted anyway.
     /// </summary>
-    private void ReserveRoom(long bytes, IEvictable? keep = null)
+    private async Task ReserveRoomAsync(long bytes, IEvictable? keep = null)
     {
         var deadline = DateTime.UtcNow + _options.RoomWait;
         while (!Space.TryReserve(bytes, keep))
@@ -442,7 +443,7 @@ public sealed partial class DriveFileSystem
                 Space.Add(bytes);
                 return;
             }
-            Space.WaitForChangeAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None).GetAwaiter().GetResult();
+            await Space.WaitForChangeAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

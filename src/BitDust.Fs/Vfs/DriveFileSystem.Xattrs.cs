@@ -8,7 +8,8 @@ namespace BitDust.Fs.Vfs;
 /// Extended attributes that say where each file stands: <c>user.bitdust.state</c> is <c>pending</c> (closed, not durable
 /// yet), <c>cached</c> (durable, and whole in the local cache) or <c>durable</c> (in the network only);
 /// <c>user.bitdust.pending</c> the bytes still to upload; <c>user.bitdust.fragments</c> how many fragments of the file's
-/// weakest block are stored, of how many ("5/7"). They are read-only.
+/// weakest block are reachable (stored on a supplier that holds its position and answered when last asked), of how many
+/// ("5/7"). They are read-only.
 /// </summary>
 public sealed partial class DriveFileSystem
 {
@@ -97,7 +98,7 @@ public sealed partial class DriveFileSystem
         };
         if (version is null || _catalog.FindVersion(version.File) is not { } current)
             return "0";
-        var health = _storage.Health(current);
+        var health = _storage.Health(current, reachableOnly: true);
         if (health.Blocks.Count == 0)
             return "0";
         var weakest = health.Blocks.MinBy(b => b.Healthy)!;

@@ -58,6 +58,26 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
         }
     }
 
+    /// <summary>The files open for writing now: they are queued for upload once closed.</summary>
+    public IReadOnlyList<string> OpenForWriting()
+    {
+        lock (_tree)
+        {
+            return [.. _handles.Values.Where(h => h.CanWrite && !h.Node.Detached).Select(h => "/" + h.Node.RemotePath).Distinct()
+                .Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>
+    /// Waits until no file is open for writing (a copy still running finishes first) and every closed file is durable: what
+    /// an unmount that loses nothing needs.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        while (OpenForWriting().Count > 0 || Queue.PendingFiles > 0)
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Bytes of every file in the drive: what counts against the quota.</summary>
     public long UsedBytes => Interlocked.Read(ref _used);
 
@@ -170,7 +190,7 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
     private RemoteContent NewRemote(CatalogVersion version)
     {
         var manifest = Engine.Pipeline.Manifest.Read(version.Manifest!, _storage.OwnerKey);
-        var remote = new RemoteContent(version, manifest.BlockSize, () => _storage.OpenBlocks(version),
+        var remote = new RemoteContent(version, manifest.BlockSize, () => _storage.OpenBlocks(version), bytes => ReserveRoomAsync(bytes),
             Path.Combine(_blocksFolder, $"{version.File.FileId:N}-{version.File.Version}"), Space, _options.ReadAheadBlocks, _logger);
         lock (_remotes)
             _remotes.Add(remote);

@@ -194,18 +194,26 @@ internal static class MountCommand
         var total = Math.Max(1, result?["pending_bytes"]?.GetValue<long>() ?? 0);
         var interactive = !json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         JsonNode? last = null;
-        async Task PollAsync(Action<long>? progress)
+        async Task PollAsync(Action<long, int>? progress)
         {
+            // Asked often, so the unmount returns as soon as it is done; without a terminal a line every 2 s is enough.
+            var printed = Stopwatch.StartNew();
             while (true)
             {
                 last = (await client.CallAsync(HttpMethod.Get, "/drive/status/v1", null, cancellationToken).ConfigureAwait(false)).Answer?["result"];
                 var left = last?["pending_bytes"]?.GetValue<long>() ?? 0;
-                progress?.Invoke(left);
+                var open = last?["open_for_writing"]?.AsArray().Count ?? 0;
+                progress?.Invoke(left, open);
                 if (last?["state"]?.ToString() is not ("MOUNTED" or "FLUSHING"))
                     return;
-                if (!interactive && !json)
-                    Console.WriteLine($"flushing: {last?["pending_files"]} files, {Units.Bytes(left)} left");
-                await Task.Delay(interactive ? 200 : 2000, cancellationToken).ConfigureAwait(false);
+                if (!interactive && !json && printed.Elapsed >= TimeSpan.FromSeconds(2))
+                {
+                    Console.WriteLine(open > 0
+                        ? $"waiting for {open} files still open for writing ({last?["open_for_writing"]?[0]}...), then {Units.Bytes(left)} to upload"
+                        : $"flushing: {last?["pending_files"]} files, {Units.Bytes(left)} left");
+                    printed.Restart();
+                }
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
             }
         }
         if (interactive)
@@ -213,8 +221,14 @@ internal static class MountCommand
             await AnsiConsole.Progress().StartAsync(async context =>
             {
                 var task = context.AddTask("uploading before unmount", maxValue: total);
-                await PollAsync(left => task.Value = Math.Max(0, total - left)).ConfigureAwait(false);
-                task.Value = total;
+                await PollAsync((left, open) =>
+                {
+                    // Files still being written join the upload when closed: the bar grows with them.
+                    task.MaxValue = Math.Max(task.MaxValue, task.Value + left);
+                    task.Value = task.MaxValue - left;
+                    task.Description = open > 0 ? $"waiting for {open} files open for writing" : "uploading before unmount";
+                }).ConfigureAwait(false);
+                task.Value = task.MaxValue;
             }).ConfigureAwait(false);
         }
         else

@@ -11,25 +11,31 @@ public sealed partial class CustomerStorage
         if (!RemotePath.IsValid(remotePath, out var problem))
             throw new ArgumentException(problem);
         var file = Catalog.FindFile(remotePath) ?? throw new RemoteFileNotFoundException(remotePath);
-        return [.. Catalog.Versions(file.FileId).Select(Health)];
+        return [.. Catalog.Versions(file.FileId).Select(v => Health(v))];
     }
 
     /// <summary>
-    /// Per block, the fragments stored. A durable version's blocks and scheme come from its manifest; a version still
-    /// uploading counts the blocks encoded so far under today's family.
+    /// Per block, the fragments stored — with <paramref name="reachableOnly"/>, only those whose supplier still holds its
+    /// position and was not offline when last asked. A durable version's blocks and scheme come from its manifest; a version
+    /// still uploading counts the blocks encoded so far under today's family.
     /// </summary>
-    public VersionHealth Health(CatalogVersion version)
+    public VersionHealth Health(CatalogVersion version, bool reachableOnly = false)
     {
         var (blockCount, scheme) = version.Manifest is { } signed && Manifest.Read(signed, Keys.IdentityKey.PublicKey) is var manifest
             ? (manifest.Blocks.Count, manifest.Scheme)
             : (Catalog.BlockEntries(version.File).Count, Family.Scheme);
         var fragments = Catalog.Fragments(version.File);
-        var stored = fragments.Where(f => f.State == FragmentState.Stored)
+        var members = Family.Members;
+        var stored = fragments.Where(f => f.State == FragmentState.Stored && (!reachableOnly || IsReachable(f, members)))
             .GroupBy(f => f.Key.BlockIndex).ToDictionary(g => g.Key, g => g.Count());
         var blocks = Enumerable.Range(0, blockCount)
             .Select(i => new BlockHealth(i, stored.GetValueOrDefault(i), scheme.Total, scheme.DataCount)).ToList();
         return new VersionHealth(version, blocks, fragments.Any(f => f.State != FragmentState.Stored));
     }
+
+    private static bool IsReachable(CatalogFragment fragment, IReadOnlyList<FamilyMember?> members) =>
+        fragment.Key.Position < members.Count && members[fragment.Key.Position] is { State: SupplierState.Hired or SupplierState.Connected } member
+        && member.Supplier == fragment.Supplier;
 
     /// <summary>Bytes (headers included) of the fragments stored at each position of the family, over every version.</summary>
     public long[] UsedBytesByPosition()
