@@ -95,7 +95,7 @@ public sealed partial class Family
     public string Describe(int position) => MemberAt(position) switch
     {
         null => $"position {position}",
-        { Contact: { } contact } member => $"supplier {member.Supplier} at {FamilyMember.FormatEndPoint(contact.EndPoint)}",
+        { Contact: { } contact } member => $"supplier {member.Supplier} at {contact.Address}",
         var member => $"supplier {member.Supplier} (address unknown)",
     };
 
