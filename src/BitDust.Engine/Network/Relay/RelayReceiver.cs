@@ -39,7 +39,8 @@ public sealed partial class RelayReceiver : IAsyncDisposable
     /// <param name="handlers">Where <c>relay.incoming</c> is answered: the handlers of the connections to routers.</param>
     /// <param name="findRouters">The addresses of routers to try, best first (configured ones, then those in the DHT).</param>
     /// <param name="directContact">This node's own <c>tcp://</c> contact, to be probed; null skips the probe (always routed).</param>
-    /// <param name="publish">Publishes the identity with the given contacts, each time the router changes.</param>
+    /// <param name="publish">Publishes the identity with the given contacts, each time the router changes (in the background:
+    /// the route is kept alive meanwhile).</param>
     public RelayReceiver(PeerConnector connector, TransportListener listener, TransportHandlers handlers,
         Func<CancellationToken, Task<IReadOnlyList<EndPoint>>> findRouters, string? directContact, RelayFlags flags,
         Func<IReadOnlyList<string>, CancellationToken, Task> publish, RelayReceiverOptions? options = null, ILogger? logger = null)
@@ -84,7 +85,8 @@ public sealed partial class RelayReceiver : IAsyncDisposable
         Task[] tasks;
         lock (_tasksLock)
             tasks = [.. _tasks];
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        // Tunnels being taken and publications end with the cancellation; how is theirs to log.
+        await Task.WhenAll(tasks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
     }
 
@@ -199,14 +201,8 @@ public sealed partial class RelayReceiver : IAsyncDisposable
         IReadOnlyList<string> contacts = [router.RelayContact];
         _contacts = contacts;
         _logger.Routed(router.ToString(), contacts[0]);
-        try
-        {
-            await _publish(contacts, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            _logger.PublishFailed(contacts[0], e.Message);
-        }
+        // Identity servers may be slow or away; the route must be kept alive meanwhile.
+        Track(PublishAsync(contacts, cancellationToken));
         var reason = await KeepRoutedAsync(client, connection, idleTimeout, cancellationToken).ConfigureAwait(false);
         _session = null;
         _state = RelayReceiverState.Connecting;
@@ -246,6 +242,18 @@ public sealed partial class RelayReceiver : IAsyncDisposable
             {
                 return e.Message;
             }
+        }
+    }
+
+    private async Task PublishAsync(IReadOnlyList<string> contacts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _publish(contacts, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.PublishFailed(contacts[0], e.Message);
         }
     }
 
