@@ -34,7 +34,7 @@ internal sealed class NodeServices : IDisposable
             new SupplierService(home, config, transport, dht, loggerFactory.CreateLogger<SupplierService>()),
             customer,
             rebuilding,
-            new EmployerService(customer, rebuilding, config, loggerFactory),
+            new EmployerService(customer, rebuilding, config, Resolver, loggerFactory),
             new DriveService(home, config, customer, loggerFactory),
             new StubMirrorService(home, customer, loggerFactory),
         ];

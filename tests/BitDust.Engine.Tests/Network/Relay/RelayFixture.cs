@@ -49,10 +49,14 @@ internal sealed class RouterNode : IAsyncDisposable
     /// <summary>How a node behind this router is dialed.</summary>
     public PeerContact Route(TestNode target) => new(target.Name, target.Key.PublicKey, EndPoint, Node.Name);
 
-    public static RouterNode Start(string name, Identities identities, RelayRouterOptions? options = null)
+    public static RouterNode Start(string name, Identities identities, RelayRouterOptions? options = null) =>
+        Start(identities.Add(TestNode.Create(name)), identities, options);
+
+    /// <summary>A router for <paramref name="node"/>, whose listener knows the identities <paramref name="resolver"/> knows.</summary>
+    public static RouterNode Start(TestNode node, IIdentityResolver resolver, RelayRouterOptions? options = null)
     {
-        var node = identities.Add(TestNode.Create(name));
-        var listener = node.Listen(identities);
+        var name = node.Name;
+        var listener = node.Listen(resolver);
         var connector = new PeerConnector(node.Credentials, node.Handlers, node.Options, node.Log);
         var router = new RelayRouter(name, connector, options, node.Log);
         router.Attach(listener, node.Handlers);
