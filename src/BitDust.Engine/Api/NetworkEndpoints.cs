@@ -21,7 +21,9 @@ public static class NetworkEndpoints
             {
                 identity = node.Owner.TryLoad()?.Name,
                 tcp = transport is null ? null : new { port = transport.Port, connections = transport.Connections.Count },
-                proxy_server = router is null ? null : new { state = "LISTEN", routes = router.Routes.Count, routes_limit = router.Options.RoutesLimit },
+                proxy_server = router is null
+                    ? null
+                    : new { state = "LISTEN", routes = router.Routes.Count, routes_limit = router.Options.RoutesLimit },
                 proxy_transport = receiver is null ? null : new
                 {
                     state = receiver.State,

@@ -11,8 +11,9 @@ namespace BitDust.Engine.Services;
 /// asks <paramref name="rebuilding"/> to put their fragments back; a member that does not answer is looked up again through
 /// <paramref name="resolver"/> in case it moved. The settings are read when the service starts.
 /// </summary>
-public sealed class EmployerService(CustomerService customer, RebuildingService rebuilding, NodeConfig config, NetworkIdentityResolver resolver,
-    ILoggerFactory loggerFactory) : CustomerWorkService<Employer>(customer, loggerFactory.CreateLogger<EmployerService>())
+public sealed class EmployerService(CustomerService customer, RebuildingService rebuilding, NodeConfig config,
+    NetworkIdentityResolver resolver, ILoggerFactory loggerFactory)
+    : CustomerWorkService<Employer>(customer, loggerFactory.CreateLogger<EmployerService>())
 {
     public override string Name => "employer";
 

@@ -34,7 +34,8 @@ public sealed class ProxyServerService(NodeConfig config, OwnerIdentity owner, T
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var document = owner.TryLoad() ?? throw new InvalidOperationException("no identity yet: create one with `bitdust identity create NAME`");
+        var document = owner.TryLoad()
+            ?? throw new InvalidOperationException("no identity yet: create one with `bitdust identity create NAME`");
         var listener = transport.Listener ?? throw new InvalidOperationException("tcp-connections is not listening");
         var connector = transport.Connector ?? throw new InvalidOperationException("tcp-connections is not running");
         var options = new RelayRouterOptions { RoutesLimit = (int)config.GetInteger("services/proxy-server/routes-limit") };

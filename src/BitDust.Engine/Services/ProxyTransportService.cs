@@ -36,8 +36,9 @@ public sealed class ProxyTransportService(NodeConfig config, TcpConnectionsServi
         var listener = transport.Listener ?? throw new InvalidOperationException("tcp-connections is not listening");
         var connector = transport.Connector ?? throw new InvalidOperationException("tcp-connections is not running");
         var flags = config.GetBoolean("services/supplier/enabled") ? RelayFlags.Supplier : RelayFlags.None;
-        _receiver = new RelayReceiver(connector, listener, transport.Handlers, FindRoutersAsync, propagate.DirectContacts().FirstOrDefault(),
-            flags, propagate.RouteThroughAsync, logger: loggerFactory.CreateLogger<RelayReceiver>());
+        var direct = propagate.DirectContacts().FirstOrDefault();
+        _receiver = new RelayReceiver(connector, listener, transport.Handlers, FindRoutersAsync, direct, flags, propagate.RouteThroughAsync,
+            logger: loggerFactory.CreateLogger<RelayReceiver>());
         _receiver.Start();
         return Task.CompletedTask;
     }
@@ -54,7 +55,11 @@ public sealed class ProxyTransportService(NodeConfig config, TcpConnectionsServi
     {
         var routers = config.GetList("services/proxy-transport/preferred-routers").Select(ParseHostPort).ToList();
         if (dht.Node is { } node)
-            routers.AddRange(await node.GetPeersAsync(DhtInfoHash.Routers(DhtInfoHash.DefaultNetwork), cancellationToken).ConfigureAwait(false));
+        {
+            var announced = await node.GetPeersAsync(DhtInfoHash.Routers(DhtInfoHash.DefaultNetwork), cancellationToken)
+                .ConfigureAwait(false);
+            routers.AddRange(announced);
+        }
         return routers.DistinctBy(PeerContact.FormatEndPoint, StringComparer.OrdinalIgnoreCase).ToList();
     }
 

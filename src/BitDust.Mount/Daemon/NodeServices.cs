@@ -21,7 +21,8 @@ internal sealed class NodeServices : IDisposable
         var transport = new TcpConnectionsService(config, Owner, Resolver, loggerFactory);
         var customer = new CustomerService(home, config, Owner, transport, dht, Resolver, loggerFactory);
         var rebuilding = new RebuildingService(customer, loggerFactory);
-        var propagate = new IdentityPropagateService(config, Owner, client, transport, dht, loggerFactory.CreateLogger<IdentityPropagateService>());
+        var propagate = new IdentityPropagateService(config, Owner, client, transport, dht,
+            loggerFactory.CreateLogger<IdentityPropagateService>());
         All =
         [
             dht,

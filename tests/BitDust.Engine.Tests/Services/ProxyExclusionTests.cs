@@ -55,8 +55,9 @@ public sealed class ProxyExclusionTests : IDisposable
             "`bitdust set services/proxy-server/enabled false`", states["proxy-transport"].Reason);
 
         // Declared by one side only, the rule still holds both ways.
-        var oneSided = new ServiceRegistry([new Proxy("proxy-transport", [], started), new Proxy("proxy-server", ["proxy-transport"], started)],
-            _ => true, NullLogger.Instance);
+        var oneSided = new ServiceRegistry(
+            [new Proxy("proxy-transport", [], started), new Proxy("proxy-server", ["proxy-transport"], started)], _ => true,
+            NullLogger.Instance);
         await oneSided.StartAsync(CancellationToken.None);
         Assert.False(oneSided.List().Single(s => s.Name == "proxy-server").Running);
     }

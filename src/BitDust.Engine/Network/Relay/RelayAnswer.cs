@@ -45,7 +45,10 @@ public readonly record struct RelayAnswer(RelayStatus Status, string Reason)
         if (!TryReadHeader(bytes, out var status, out var reasonLength, out error))
             return false;
         if (bytes.Length != HeaderSize + reasonLength)
-            return Fail($"a relay answer with a {reasonLength}-byte reason is {HeaderSize + reasonLength} bytes, not {bytes.Length}", out error);
+        {
+            return Fail($"a relay answer with a {reasonLength}-byte reason is {HeaderSize + reasonLength} bytes, not {bytes.Length}",
+                out error);
+        }
         if (!RelayText.TryDecode(bytes[HeaderSize..], "the relay reason", out var reason, out error))
             return false;
         answer = new RelayAnswer(status, reason);

@@ -55,4 +55,7 @@ internal static partial class RelayLog
 
     [LoggerMessage(17, LogLevel.Information, "A tunnel through {Router} could not be taken: {Reason}")]
     public static partial void TunnelFailed(this ILogger logger, string router, string reason);
+
+    [LoggerMessage(18, LogLevel.Warning, "Looking for routers failed")]
+    public static partial void RouterLookupFailed(this ILogger logger, Exception exception);
 }

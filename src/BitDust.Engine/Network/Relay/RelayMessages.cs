@@ -97,7 +97,8 @@ internal static class RelayMessages
         return [Version, .. token];
     }
 
-    public static bool TryReadIncoming(ReadOnlySpan<byte> source, [NotNullWhen(true)] out byte[]? token, [NotNullWhen(false)] out string? error)
+    public static bool TryReadIncoming(ReadOnlySpan<byte> source, [NotNullWhen(true)] out byte[]? token,
+        [NotNullWhen(false)] out string? error)
     {
         token = null;
         var reader = new FormatReader(source);
@@ -120,8 +121,9 @@ internal static class RelayMessages
         return writer.ToArray();
     }
 
-    /// <summary>A probe's contact: a valid identity contact (printable ASCII, an absolute URI); which schemes a router dials is its own rule.</summary>
-    public static bool TryReadProbe(ReadOnlySpan<byte> source, [NotNullWhen(true)] out string? contact, [NotNullWhen(false)] out string? error)
+    /// <summary>A probe's contact: any valid identity contact; which schemes a router dials is the router's rule.</summary>
+    public static bool TryReadProbe(ReadOnlySpan<byte> source, [NotNullWhen(true)] out string? contact,
+        [NotNullWhen(false)] out string? error)
     {
         contact = null;
         var reader = new FormatReader(source);

@@ -22,7 +22,10 @@ public readonly record struct RelayPreamble(RelayCommand Command, byte[] Body)
     public static byte[] Connect(ReadOnlySpan<byte> fingerprint)
     {
         if (fingerprint.Length != IdentityPublicKey.FingerprintSize)
-            throw new ArgumentException($"A key fingerprint is {IdentityPublicKey.FingerprintSize} bytes, not {fingerprint.Length}.", nameof(fingerprint));
+        {
+            throw new ArgumentException($"A key fingerprint is {IdentityPublicKey.FingerprintSize} bytes, not {fingerprint.Length}.",
+                nameof(fingerprint));
+        }
         return Encode(RelayCommand.Connect, fingerprint);
     }
 

@@ -158,7 +158,17 @@ public sealed partial class RelayReceiver : IAsyncDisposable
     private async IAsyncEnumerable<RouterCandidate> RoutersAsync(
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var endPoints = await _findRouters(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<EndPoint> endPoints;
+        try
+        {
+            endPoints = await _findRouters(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A DHT lookup that fails is a round without routers, not the end of routing.
+            _logger.RouterLookupFailed(e);
+            yield break;
+        }
         var now = Environment.TickCount64;
         List<EndPoint> ordered;
         lock (_avoidUntil)
@@ -180,23 +190,26 @@ public sealed partial class RelayReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>Registers with <paramref name="router"/> and stays routed by it as long as it lasts; false when it would not route us.</summary>
+    /// <summary>Registers with <paramref name="router"/> and stays routed by it while it lasts; false when it would not route us.</summary>
     private async Task<bool> ServeThroughAsync(RouterCandidate router, CancellationToken cancellationToken)
     {
         var client = new RouterClient(_connector, router);
-        PeerConnection connection;
         TimeSpan idleTimeout;
+        PeerConnection connection;
         try
         {
-            (connection, idleTimeout) = await client.RegisterAsync(_flags, cancellationToken).ConfigureAwait(false);
+            connection = await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            // The session comes first: the router may send relay.incoming the moment it has registered us.
+            _session = new Session(router, connection);
+            idleTimeout = await client.RegisterAsync(connection, _flags, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is PeerRequestException || IsRouterFailure(e, cancellationToken))
+        catch (Exception e) when (IsRouterFailure(e, cancellationToken))
         {
+            _session = null;
             _logger.RouterFailed(router.ToString(), "register", e.Message);
             Avoid(router);
             return false;
         }
-        _session = new Session(router, connection);
         _state = RelayReceiverState.Connected;
         IReadOnlyList<string> contacts = [router.RelayContact];
         _contacts = contacts;
@@ -231,9 +244,9 @@ public sealed partial class RelayReceiver : IAsyncDisposable
                 // The router dropped the route (we were late, or it restarted its table): register again on the same connection.
                 try
                 {
-                    idleTimeout = await client.RegisterOnAsync(connection, _flags, cancellationToken).ConfigureAwait(false);
+                    idleTimeout = await client.RegisterAsync(connection, _flags, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is PeerRequestException || IsRouterFailure(e, cancellationToken))
+                catch (Exception e) when (IsRouterFailure(e, cancellationToken))
                 {
                     return $"it refused to route us again: {e.Message}";
                 }

@@ -11,8 +11,9 @@ public sealed partial class RelayRouter
     private const int SpliceBufferSize = 64 * 1024;
 
     /// <summary>
-    /// Serves one raw connection whose first byte was the relay magic's (<see cref="Attach"/> installs it): reads its preamble, then opens a tunnel (CONNECT) or takes the place
-    /// a tunnel keeps for it (ACCEPT). A bad preamble is answered and the socket closed; nothing here throws.
+    /// Serves one raw connection whose first byte was the relay magic's (<see cref="Attach"/> installs it): reads its preamble,
+    /// then opens a tunnel (CONNECT) or takes the place a tunnel keeps for it (ACCEPT). A bad preamble is answered and the
+    /// socket closed; a socket error only ends this connection.
     /// </summary>
     internal async Task HandleAsync(Socket socket, CancellationToken cancellationToken)
     {
@@ -131,14 +132,14 @@ public sealed partial class RelayRouter
         }
     }
 
-    /// <summary>A routed node's ACCEPT: hand its socket to the CONNECT that waits for this token, and hold it until the tunnel ends.</summary>
+    /// <summary>A routed node's ACCEPT: gives its socket to the CONNECT waiting for the token, holds it while the tunnel lasts.</summary>
     private async Task AcceptAsync(NetworkStream acceptor, byte[] token, EndPoint? remote, CancellationToken cancellationToken)
     {
         if (!_pending.TryRemove(Convert.ToHexString(token), out var pending) || !pending.Accepted.TrySetResult(acceptor))
         {
             _logger.UnknownToken(remote);
-            await AnswerAsync(acceptor, new RelayAnswer(RelayStatus.UnknownToken, "no tunnel waits for this token (used, expired or never given)"),
-                cancellationToken).ConfigureAwait(false);
+            var unknown = new RelayAnswer(RelayStatus.UnknownToken, "no tunnel waits for this token (used, expired or never given)");
+            await AnswerAsync(acceptor, unknown, cancellationToken).ConfigureAwait(false);
             return;
         }
         await pending.Finished.Task.ConfigureAwait(false);

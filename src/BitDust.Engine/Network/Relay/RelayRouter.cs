@@ -79,7 +79,7 @@ public sealed partial class RelayRouter : IAsyncDisposable
             handlers.UnmapRequest(kind);
     }
 
-    /// <summary>Stops the idle sweep, forgets every route and ends every tunnel (their sockets close as their tasks see the cancellation).</summary>
+    /// <summary>Stops the idle sweep, forgets every route and ends every tunnel (their sockets close as their tasks see it).</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposing.IsCancellationRequested)

@@ -9,7 +9,10 @@ internal static class RelayText
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary><paramref name="text"/> as UTF-8, control characters replaced, cut at a character boundary to <paramref name="max"/> bytes.</summary>
+    /// <summary>
+    /// <paramref name="text"/> as UTF-8 without control characters, cut at a character boundary to at most
+    /// <paramref name="max"/> bytes.
+    /// </summary>
     public static byte[] Encode(string text, int max)
     {
         var bytes = Encoding.UTF8.GetBytes(new string([.. text.Select(c => char.IsControl(c) ? ' ' : c)]));

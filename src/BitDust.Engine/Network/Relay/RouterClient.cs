@@ -16,7 +16,8 @@ public sealed class RouterClient(PeerConnector connector, RouterCandidate router
     /// Who the node at <paramref name="endPoint"/> is, as a router candidate: the identity it proves in a handshake and the user
     /// name in it. Null for this node itself, and for a node whose identity names no user.
     /// </summary>
-    public static async Task<RouterCandidate?> IdentifyAsync(PeerConnector connector, EndPoint endPoint, CancellationToken cancellationToken)
+    public static async Task<RouterCandidate?> IdentifyAsync(
+        PeerConnector connector, EndPoint endPoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connector);
         var (identity, key) = await connector.IdentifyAsync(endPoint, cancellationToken).ConfigureAwait(false);
@@ -28,21 +29,22 @@ public sealed class RouterClient(PeerConnector connector, RouterCandidate router
         return name is null ? null : new RouterCandidate(name, new PeerContact(identity, key, endPoint));
     }
 
-    /// <summary>Registers this node with the router; the route lives on the returned connection while it is kept alive.</summary>
-    /// <returns>The connection, and how long the router keeps a route without a <see cref="KeepAsync"/>.</returns>
-    public async Task<(PeerConnection Connection, TimeSpan IdleTimeout)> RegisterAsync(RelayFlags flags, CancellationToken cancellationToken)
-    {
-        var connection = await connector.ConnectAsync(router.Contact, cancellationToken).ConfigureAwait(false);
-        return (connection, await RegisterOnAsync(connection, flags, cancellationToken).ConfigureAwait(false));
-    }
+    /// <summary>The connection to the router (dialed if there is none): a route lives on the connection it was registered on.</summary>
+    public ValueTask<PeerConnection> ConnectAsync(CancellationToken cancellationToken) =>
+        connector.ConnectAsync(router.Contact, cancellationToken);
 
-    /// <summary>Registers again on <paramref name="connection"/> (after the router dropped an idle route); the idle timeout.</summary>
-    public async Task<TimeSpan> RegisterOnAsync(PeerConnection connection, RelayFlags flags, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers this node with the router on <paramref name="connection"/> (again, after the router dropped an idle route);
+    /// returns how long the router keeps the route without a <see cref="KeepAsync"/>.
+    /// </summary>
+    public async Task<TimeSpan> RegisterAsync(PeerConnection connection, RelayFlags flags, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var answer = await connection.SendRequestAsync(RelayMessages.Register, RelayMessages.EncodeRegister(flags), cancellationToken)
             .ConfigureAwait(false);
-        return RelayMessages.TryReadRegistered(answer, out var idleTimeout, out var error) ? idleTimeout : throw Malformed(RelayMessages.Register, error);
+        return RelayMessages.TryReadRegistered(answer, out var idleTimeout, out var error)
+            ? idleTimeout
+            : throw Malformed(RelayMessages.Register, error);
     }
 
     /// <summary>Tells the router the route on <paramref name="connection"/> is still wanted.</summary>
@@ -57,9 +59,11 @@ public sealed class RouterClient(PeerConnector connector, RouterCandidate router
     /// <summary>Asks the router to dial <paramref name="contact"/> and say whether this node's key answers there.</summary>
     public async Task<RelayProbeResult> ProbeAsync(string contact, CancellationToken cancellationToken)
     {
-        var answer = await connector.SendRequestAsync(router.Contact, RelayMessages.Probe, RelayMessages.EncodeProbe(contact), cancellationToken)
-            .ConfigureAwait(false);
-        return RelayMessages.TryReadProbeResult(answer, out var result, out var error) ? result : throw Malformed(RelayMessages.Probe, error);
+        var answer = await connector.SendRequestAsync(router.Contact, RelayMessages.Probe, RelayMessages.EncodeProbe(contact),
+            cancellationToken).ConfigureAwait(false);
+        return RelayMessages.TryReadProbeResult(answer, out var result, out var error)
+            ? result
+            : throw Malformed(RelayMessages.Probe, error);
     }
 
     /// <summary>The identities of the suppliers the router routes.</summary>
@@ -67,7 +71,9 @@ public sealed class RouterClient(PeerConnector connector, RouterCandidate router
     {
         var answer = await connector.SendRequestAsync(router.Contact, RelayMessages.List, RelayMessages.Empty(), cancellationToken)
             .ConfigureAwait(false);
-        return RelayMessages.TryReadList(answer, out var identities, out var error) ? identities : throw Malformed(RelayMessages.List, error);
+        return RelayMessages.TryReadList(answer, out var identities, out var error)
+            ? identities
+            : throw Malformed(RelayMessages.List, error);
     }
 
     private TransportProtocolException Malformed(string kind, string error) => new($"{router} answered {kind} badly: {error}");

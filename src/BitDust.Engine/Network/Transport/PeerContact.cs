@@ -12,7 +12,7 @@ namespace BitDust.Engine.Network.Transport;
 /// <param name="Router">The router's user name, as the peer's <c>relay://</c> contact gives it; null for a direct contact.</param>
 public sealed record PeerContact(string Identity, IdentityPublicKey PublicKey, EndPoint EndPoint, string? Router = null)
 {
-    /// <summary><c>host:port</c>, or <c>relay://host:port/router</c> when reached through a router: for messages and for the catalog.</summary>
+    /// <summary><c>host:port</c>, or <c>relay://host:port/router</c> through a router: for messages and for the catalog.</summary>
     public string Address => Router is null ? FormatEndPoint(EndPoint) : RelayAddress(EndPoint, Router);
 
     /// <summary>host:port, with a bracketed IPv6 address.</summary>
@@ -22,6 +22,6 @@ public sealed record PeerContact(string Identity, IdentityPublicKey PublicKey, E
         _ => endPoint.ToString() ?? "",
     };
 
-    /// <summary>The <c>relay://</c> contact of a node behind the router at <paramref name="router"/>; see <see cref="Relay.RelayContact"/>.</summary>
+    /// <summary>The <c>relay://</c> contact of a node behind the router at <paramref name="router"/>.</summary>
     internal static string RelayAddress(EndPoint router, string routerName) => $"relay://{FormatEndPoint(router)}/{routerName}";
 }

@@ -99,7 +99,8 @@ public sealed partial class Employer
             }
             var answer = await family.AskAsync(position, (client, token) => client.PingAsync(token), _options.RequestTimeout,
                 evenIfRecentlyUnreachable: true, cancellationToken).ConfigureAwait(false);
-            if (answer is { Succeeded: false, Refused: false } && await RelocateAsync(position, member, cancellationToken).ConfigureAwait(false))
+            if (answer is { Succeeded: false, Refused: false } &&
+                await RelocateAsync(position, member, cancellationToken).ConfigureAwait(false))
             {
                 answer = await family.AskAsync(position, (client, token) => client.PingAsync(token), _options.RequestTimeout,
                     evenIfRecentlyUnreachable: true, cancellationToken).ConfigureAwait(false);
@@ -147,9 +148,10 @@ public sealed partial class Employer
     /// </summary>
     private async Task<bool> RelocateAsync(int position, FamilyMember member, CancellationToken cancellationToken)
     {
-        if (_refreshIdentity is null || await _refreshIdentity(member.Supplier, cancellationToken).ConfigureAwait(false) is not { } document)
+        if (_refreshIdentity is null)
             return false;
-        if (SupplierContacts.FromDocument(document) is not { } published)
+        var document = await _refreshIdentity(member.Supplier, cancellationToken).ConfigureAwait(false);
+        if (document is null || SupplierContacts.FromDocument(document) is not { } published)
             return false;
         var contact = published with { Identity = member.Supplier };
         if (member.Contact is { } known && !known.PublicKey.Equals(contact.PublicKey))

@@ -21,7 +21,11 @@ public sealed record FamilyMember(int Position, string Supplier, PeerContact? Co
     public static PeerContact? ParseContact(string supplier, IdentityPublicKey key, string address)
     {
         if (address.StartsWith($"{RelayContact.Scheme}://", StringComparison.Ordinal))
-            return RelayContact.TryParse(address, out var router, out var routerName) ? new PeerContact(supplier, key, router, routerName) : null;
+        {
+            return RelayContact.TryParse(address, out var router, out var routerName)
+                ? new PeerContact(supplier, key, router, routerName)
+                : null;
+        }
         return ParseEndPoint(address) is { } endPoint ? new PeerContact(supplier, key, endPoint) : null;
     }
 

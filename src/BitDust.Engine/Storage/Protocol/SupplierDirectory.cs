@@ -12,7 +12,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BitDust.Engine.Storage.Protocol;
 
-/// <summary>A supplier found in the DHT (or through a router found there): how to reach it, its verified identity document, and what it offers.</summary>
+/// <summary>
+/// A supplier found in the DHT (or through a router found there): how to reach it, its verified identity document, and what it
+/// offers.
+/// </summary>
 public sealed record SupplierCandidate(PeerContact Contact, IdentityDocument Identity, SpaceOffer Offer);
 
 /// <summary>

@@ -102,7 +102,7 @@ public sealed class ProxyServicesTests : IAsyncLifetime
         Assert.Empty(router.ProxyServer!.Router!.Routes);
     }
 
-    /// <summary>The document of <paramref name="name"/> on the identity server, once its contacts are [<paramref name="contact"/>].</summary>
+    /// <summary>The document of <paramref name="name"/> on the identity server once its one contact is <paramref name="contact"/>.</summary>
     private async Task<IdentityDocument> WaitForPublishedAsync(string name, string contact)
     {
         var client = new IdentityClient(_http);
@@ -156,8 +156,8 @@ public sealed class ProxyServicesTests : IAsyncLifetime
         });
         _running.Add(api);
         await api.StartAsync(CancellationToken.None).WaitAsync(StepTimeout);
-        return new Node(services, dht, transport, propagate, services.Running<ProxyServerService>(), services.Running<ProxyTransportService>()?.Receiver,
-            api);
+        return new Node(services, dht, transport, propagate, services.Running<ProxyServerService>(),
+            services.Running<ProxyTransportService>()?.Receiver, api);
     }
 
     /// <summary>A third node, alice, that only dials: its identity on the server, a connector of its own.</summary>

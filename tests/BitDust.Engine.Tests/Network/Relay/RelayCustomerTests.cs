@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Security.Cryptography;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Network.Identity;
@@ -25,8 +26,9 @@ public sealed class RelayCustomerTests
         await using var second = RouterNode.Start(TestNode.Create("router-2"), harness.Resolver);
         await using var connector = new PeerConnector(moving.Node.Credentials, moving.Node.Handlers, moving.Node.Options, moving.Node.Log);
         var published = new ConcurrentQueue<IReadOnlyList<string>>();
-        await using var receiver = new RelayReceiver(connector, tunnels, moving.Node.Handlers, _ => Task.FromResult<IReadOnlyList<System.Net.EndPoint>>(
-            [first.EndPoint, second.EndPoint]), directContact: null, RelayFlags.Supplier, (contacts, _) =>
+        IReadOnlyList<EndPoint> routers = [first.EndPoint, second.EndPoint];
+        await using var receiver = new RelayReceiver(connector, tunnels, moving.Node.Handlers, _ => Task.FromResult(routers),
+            directContact: null, RelayFlags.Supplier, (contacts, _) =>
             {
                 published.Enqueue(contacts);
                 return Task.CompletedTask;
@@ -43,8 +45,8 @@ public sealed class RelayCustomerTests
                 : Document(impostor, name, [$"tcp://127.0.0.1:{RelayFixture.ClosedPort()}"]);
             return Task.FromResult<IdentityDocument?>(document);
         }
-        var employer = new Employer(harness.Storage, harness.Hiring(), new EmployerOptions { RequestTimeout = TimeSpan.FromSeconds(10) }, () => { },
-            refreshIdentity: Refresh);
+        var options = new EmployerOptions { RequestTimeout = TimeSpan.FromSeconds(10) };
+        var employer = new Employer(harness.Storage, harness.Hiring(), options, () => { }, refreshIdentity: Refresh);
         await harness.Suppliers[1].StopAsync();
         var stayed = harness.Family.MemberAt(1)!.Contact;
 

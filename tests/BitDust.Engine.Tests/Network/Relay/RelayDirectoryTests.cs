@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using BitDust.Engine.Network.Dht;
 using BitDust.Engine.Network.Identity;
@@ -28,7 +29,7 @@ public sealed class RelayDirectoryTests
         await using var supplierConnector = new PeerConnector(harness.SupplierNode.Credentials, harness.SupplierNode.Handlers,
             harness.SupplierNode.Options, harness.SupplierNode.Log);
         await using var receiver = new RelayReceiver(supplierConnector, harness.Listener, harness.SupplierNode.Handlers,
-            _ => Task.FromResult<IReadOnlyList<System.Net.EndPoint>>([router.EndPoint]), directContact: null, RelayFlags.Supplier,
+            _ => Task.FromResult<IReadOnlyList<EndPoint>>([router.EndPoint]), directContact: null, RelayFlags.Supplier,
             (_, _) => Task.CompletedTask, RelayFixture.FastReceiver);
         receiver.Start();
         await WaitUntilAsync(() => receiver.State == RelayReceiverState.Connected);
@@ -38,16 +39,15 @@ public sealed class RelayDirectoryTests
                 RandomNumberGenerator.GetBytes(IdentityDocument.DhtPublicKeySize), receiver.Contacts!, [], DateTimeOffset.UtcNow),
         };
         // The router is announced; the supplier is announced at an address nobody can dial, and once where it does answer.
-        Assert.True((await announcer.AnnounceAsync(DhtInfoHash.Routers(DhtInfoHash.DefaultNetwork), router.EndPoint.Port, CancellationToken.None)
-            .WaitAsync(StepTimeout)).Copies > 0);
         var suppliers = DhtInfoHash.Suppliers(DhtInfoHash.DefaultNetwork);
-        Assert.True((await announcer.AnnounceAsync(suppliers, RelayFixture.ClosedPort(), CancellationToken.None).WaitAsync(StepTimeout)).Copies > 0);
-        await using var connector = new PeerConnector(alice.Credentials, alice.Handlers, alice.Options with { DialAttempts = 1 }, alice.Log);
+        await AnnounceAsync(announcer, DhtInfoHash.Routers(DhtInfoHash.DefaultNetwork), router.EndPoint.Port);
+        await AnnounceAsync(announcer, suppliers, RelayFixture.ClosedPort());
+        var options = alice.Options with { DialAttempts = 1 };
+        await using var connector = new PeerConnector(alice.Credentials, alice.Handlers, options, alice.Log);
         var directory = new SupplierDirectory(genesis, connector, (name, _) => Task.FromResult(documents.GetValueOrDefault(name)));
 
         var viaRouter = Assert.Single(await directory.FindAsync(new HashSet<string>(), CancellationToken.None).WaitAsync(StepTimeout));
-        Assert.True((await announcer.AnnounceAsync(suppliers, harness.Listener.LocalEndPoint.Port, CancellationToken.None)
-            .WaitAsync(StepTimeout)).Copies > 0);
+        await AnnounceAsync(announcer, suppliers, harness.Listener.LocalEndPoint.Port);
         var bothWays = Assert.Single(await directory.FindAsync(new HashSet<string>(), CancellationToken.None).WaitAsync(StepTimeout));
 
         Assert.Equal(new PeerContact("supplier", harness.SupplierNode.Key.PublicKey, router.EndPoint, "router-1"), viaRouter.Contact);
@@ -55,4 +55,7 @@ public sealed class RelayDirectoryTests
         Assert.Equal(viaRouter.Contact, bothWays.Contact);
         Assert.Empty(await directory.FindAsync(new HashSet<string> { "supplier" }, CancellationToken.None).WaitAsync(StepTimeout));
     }
+
+    private static async Task AnnounceAsync(DhtNode node, NodeId infoHash, int port) =>
+        Assert.True((await node.AnnounceAsync(infoHash, port, CancellationToken.None).WaitAsync(StepTimeout)).Copies > 0);
 }

@@ -115,7 +115,8 @@ internal sealed class NatNode : IAsyncDisposable
     }
 
     /// <summary>Starts routing through the first of <paramref name="routers"/> that takes this node.</summary>
-    public RelayReceiver StartReceiver(Func<IReadOnlyList<EndPoint>> routers, string? directContact = null, RelayFlags flags = RelayFlags.None)
+    public RelayReceiver StartReceiver(
+        Func<IReadOnlyList<EndPoint>> routers, string? directContact = null, RelayFlags flags = RelayFlags.None)
     {
         Receiver = new RelayReceiver(Connector, Listener, Node.Handlers, _ => Task.FromResult(routers()),
             directContact ?? $"tcp://127.0.0.1:{RelayFixture.ClosedPort()}", flags,

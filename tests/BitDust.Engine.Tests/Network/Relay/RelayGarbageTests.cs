@@ -31,7 +31,8 @@ public sealed class RelayGarbageTests
     public async Task Garbage_on_the_router_port_gets_a_refusal_or_a_closed_socket_and_the_router_keeps_relaying_and_serving_TLS()
     {
         var identities = new Identities();
-        await using var router = RouterNode.Start("router-1", identities, new RelayRouterOptions { PreambleTimeout = TimeSpan.FromSeconds(1) });
+        var options = new RelayRouterOptions { PreambleTimeout = TimeSpan.FromSeconds(1) };
+        await using var router = RouterNode.Start("router-1", identities, options);
         await using var bob = NatNode.Start("bob", identities);
         using var alice = identities.Add(TestNode.Create("alice"));
         bob.Node.Handlers.MapRequest("echo", (request, _) => ValueTask.FromResult(request.Payload.ToArray()));

@@ -21,12 +21,12 @@ public sealed class RelayReceiverTests
         await using var malloryListener = mallory.Listen(identities);
         var client = new RouterClient(bob.Connector, new RouterCandidate("router-1", router.Node.At(router.EndPoint)));
 
-        var own = await client.ProbeAsync($"tcp://127.0.0.1:{bob.Listener.LocalEndPoint.Port}", CancellationToken.None).WaitAsync(StepTimeout);
-        var closed = await client.ProbeAsync($"tcp://127.0.0.1:{RelayFixture.ClosedPort()}", CancellationToken.None).WaitAsync(StepTimeout);
-        var other = await client.ProbeAsync($"tcp://127.0.0.1:{malloryListener.LocalEndPoint.Port}", CancellationToken.None)
-            .WaitAsync(StepTimeout);
-        var relay = await Assert.ThrowsAsync<PeerRequestException>(
-            () => client.ProbeAsync("relay://127.0.0.1:7771/router-2", CancellationToken.None).WaitAsync(StepTimeout));
+        Task<RelayProbeResult> ProbeAsync(string contact) => client.ProbeAsync(contact, CancellationToken.None).WaitAsync(StepTimeout);
+
+        var own = await ProbeAsync($"tcp://127.0.0.1:{bob.Listener.LocalEndPoint.Port}");
+        var closed = await ProbeAsync($"tcp://127.0.0.1:{RelayFixture.ClosedPort()}");
+        var other = await ProbeAsync($"tcp://127.0.0.1:{malloryListener.LocalEndPoint.Port}");
+        var relay = await Assert.ThrowsAsync<PeerRequestException>(() => ProbeAsync("relay://127.0.0.1:7771/router-2"));
 
         Assert.True(own.Reachable, own.Reason);
         Assert.Contains("found your key there", own.Reason, StringComparison.Ordinal);
@@ -72,7 +72,8 @@ public sealed class RelayReceiverTests
         var route = Assert.Single(router.Router.Routes);
         Assert.True(route.Supplier);
         Assert.True(DateTimeOffset.UtcNow - route.LastKeep < TimeSpan.FromMilliseconds(600), $"last kept at {route.LastKeep:O}");
-        var listed = await new RouterClient(bob.Connector, receiver.Router!).ListSuppliersAsync(CancellationToken.None).WaitAsync(StepTimeout);
+        var listed = await new RouterClient(bob.Connector, receiver.Router!).ListSuppliersAsync(CancellationToken.None)
+            .WaitAsync(StepTimeout);
         Assert.Equal(["bob"], listed);
     }
 
@@ -93,7 +94,7 @@ public sealed class RelayReceiverTests
     }
 
     [Fact]
-    public async Task When_its_router_goes_away_the_node_registers_with_another_and_publishes_it_and_a_dialer_that_reads_the_new_document_reaches_it()
+    public async Task When_its_router_goes_away_the_node_moves_to_another_and_a_dialer_reading_its_new_document_reaches_it()
     {
         var identities = new Identities();
         await using var first = RouterNode.Start("router-1", identities);
@@ -103,7 +104,8 @@ public sealed class RelayReceiverTests
         bob.Node.Handlers.MapRequest("echo", (request, _) => ValueTask.FromResult(request.Payload.ToArray()));
         var document = IdentityDocument.Create(bob.Node.Key, "bob", RandomNumberGenerator.GetBytes(IdentityDocument.DhtPublicKeySize),
             [$"tcp://127.0.0.1:{RelayFixture.ClosedPort()}"], [], DateTimeOffset.UtcNow);
-        await using var connector = new PeerConnector(alice.Credentials, alice.Handlers, alice.Options with { DialAttempts = 1 }, alice.Log);
+        var options = alice.Options with { DialAttempts = 1 };
+        await using var connector = new PeerConnector(alice.Credentials, alice.Handlers, options, alice.Log);
 
         var receiver = bob.StartReceiver(() => [first.EndPoint, second.EndPoint]);
         await WaitUntilAsync(() => bob.Published.Count == 1);

@@ -14,7 +14,7 @@ public sealed class RelayRouterTests
     private static readonly byte[] Marker = "MARKER-plaintext-only-the-two-ends-may-read"u8.ToArray();
 
     [Fact]
-    public async Task A_dialer_reaches_a_node_behind_NAT_through_the_router_with_requests_and_streams_both_ways_and_the_router_sees_only_TLS()
+    public async Task A_dialer_reaches_a_node_behind_NAT_through_its_router_both_ways_and_the_router_sees_only_TLS()
     {
         var identities = new Identities();
         await using var router = RouterNode.Start("router-1", identities);
@@ -58,13 +58,13 @@ public sealed class RelayRouterTests
         await using var carol = NatNode.Start("carol", identities);
         await using var dave = NatNode.Start("dave", identities);
 
-        var (_, idle) = await Client(carol, router).RegisterAsync(RelayFlags.None, CancellationToken.None).WaitAsync(StepTimeout);
+        var (_, idle) = await RegisterAsync(carol, router);
         var refused = await Assert.ThrowsAsync<PeerRequestException>(
-            () => Client(dave, router).RegisterAsync(RelayFlags.None, CancellationToken.None).WaitAsync(StepTimeout));
+            () => RegisterAsync(dave, router));
         var none = await Assert.ThrowsAsync<PeerRequestException>(
-            () => Client(dave, closed).RegisterAsync(RelayFlags.None, CancellationToken.None).WaitAsync(StepTimeout));
+            () => RegisterAsync(dave, closed));
         // Registering again takes no second place.
-        await Client(carol, router).RegisterAsync(RelayFlags.None, CancellationToken.None).WaitAsync(StepTimeout);
+        await RegisterAsync(carol, router);
 
         Assert.Equal(router.Router.Options.RouteIdleTimeout, idle);
         Assert.Equal("router router-1 routes 1 nodes, its routes-limit; try another router", refused.Reason);
@@ -81,7 +81,7 @@ public sealed class RelayRouterTests
         await using var bob = NatNode.Start("bob", identities);
         using var alice = identities.Add(TestNode.Create("alice"));
 
-        var (connection, _) = await Client(bob, router).RegisterAsync(RelayFlags.None, CancellationToken.None).WaitAsync(StepTimeout);
+        var (connection, _) = await RegisterAsync(bob, router);
         await Client(bob, router).KeepAsync(connection, CancellationToken.None).WaitAsync(StepTimeout);
         Assert.Single(router.Router.Routes);
         await WaitUntilAsync(() => router.Router.Routes.Count == 0);
@@ -102,7 +102,7 @@ public sealed class RelayRouterTests
         await using var router = RouterNode.Start("router-1", identities);
         await using var bob = NatNode.Start("bob", identities);
 
-        var (connection, _) = await Client(bob, router).RegisterAsync(RelayFlags.None, CancellationToken.None).WaitAsync(StepTimeout);
+        var (connection, _) = await RegisterAsync(bob, router);
         Assert.Single(router.Router.Routes);
         await connection.DisposeAsync().AsTask().WaitAsync(StepTimeout);
 
@@ -116,9 +116,11 @@ public sealed class RelayRouterTests
         await using var router = RouterNode.Start("router-1", identities);
         using var alice = identities.Add(TestNode.Create("alice"));
         using var bob = identities.Add(TestNode.Create("bob"));
-        await using var connector = new PeerConnector(alice.Credentials, alice.Handlers, alice.Options with { DialAttempts = 1 }, alice.Log);
+        var options = alice.Options with { DialAttempts = 1 };
+        await using var connector = new PeerConnector(alice.Credentials, alice.Handlers, options, alice.Log);
 
-        var error = await Assert.ThrowsAsync<RelayRefusedException>(() => connector.ConnectAsync(router.Route(bob)).AsTask().WaitAsync(StepTimeout));
+        var error = await Assert.ThrowsAsync<RelayRefusedException>(
+            () => connector.ConnectAsync(router.Route(bob)).AsTask().WaitAsync(StepTimeout));
 
         Assert.Equal(RelayStatus.NoRoute, error.Status);
         Assert.Equal("router-1", error.Router);
@@ -170,7 +172,7 @@ public sealed class RelayRouterTests
         await using var router = RouterNode.Start("router-1", identities, options);
         await using var bob = NatNode.Start("bob", identities);
         using var alice = identities.Add(TestNode.Create("alice"));
-        await Client(bob, router).RegisterAsync(RelayFlags.None, CancellationToken.None).WaitAsync(StepTimeout);
+        await RegisterAsync(bob, router);
 
         // No relay.incoming handler: bob says no.
         var refused = await Assert.ThrowsAsync<RelayRefusedException>(() => alice.DialAsync(router.Route(bob.Node)));
@@ -226,6 +228,14 @@ public sealed class RelayRouterTests
         await using var tunnel = await alice.DialAsync(router.Route(bob.Node));
         Assert.Equal([7], await tunnel.SendRequestAsync("echo", new byte[] { 7 }).WaitAsync(StepTimeout));
         Assert.Equal(RelayStatus.UnknownToken, await second.Task.WaitAsync(StepTimeout));
+    }
+
+    /// <summary>Registers <paramref name="node"/> with <paramref name="router"/> by hand: its connection and the idle timeout.</summary>
+    private static async Task<(PeerConnection Connection, TimeSpan IdleTimeout)> RegisterAsync(NatNode node, RouterNode router)
+    {
+        var client = Client(node, router);
+        var connection = await client.ConnectAsync(CancellationToken.None).AsTask().WaitAsync(StepTimeout);
+        return (connection, await client.RegisterAsync(connection, RelayFlags.None, CancellationToken.None).WaitAsync(StepTimeout));
     }
 
     private static RouterClient Client(NatNode node, RouterNode router) =>
