@@ -42,10 +42,19 @@ public static class ConfigSchema
         new("services/employer/audit-interval", ConfigValueKind.Integer, "300", "seconds between audits of random fragments on each supplier", Min: 1, Max: 30L * 86400),
         new("services/proxy-server/enabled", ConfigValueKind.Boolean, "false", "relay traffic for nodes behind NAT"),
         new("services/proxy-server/routes-limit", ConfigValueKind.Integer, "20", "nodes this router relays for at most", Min: 0, Max: 10000),
-        new("services/proxy-transport/enabled", ConfigValueKind.Boolean, "false", "reach the network through a router"),
+        new("services/proxy-transport/enabled", ConfigValueKind.Boolean, "true",
+            "reach the network through a router when this node cannot be dialed (behind NAT); changes nothing when it can"),
         new("services/proxy-transport/preferred-routers", ConfigValueKind.HostList, "", "routers to try first: host:port,..."),
         new("services/private-messages/enabled", ConfigValueKind.Boolean, "false", "exchange encrypted messages"),
         new("services/nodes-lookup/enabled", ConfigValueKind.Boolean, "true", "look up other nodes through the DHT"),
+    ];
+
+    /// <summary>
+    /// Switches that are never both on: a router (proxy-server) is never itself routed (proxy-transport), BitDust's rule.
+    /// </summary>
+    public static IReadOnlyList<(string First, string Second)> ExclusiveSwitches { get; } =
+    [
+        ("services/proxy-server/enabled", "services/proxy-transport/enabled"),
     ];
 
     private static readonly FrozenDictionary<string, ConfigKey> ByName = Keys.ToFrozenDictionary(k => k.Name, StringComparer.Ordinal);

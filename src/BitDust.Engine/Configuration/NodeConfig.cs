@@ -88,7 +88,10 @@ public sealed class NodeConfig
         };
     }
 
-    /// <summary>Validates, normalizes and stores a value; returns the stored form.</summary>
+    /// <summary>
+    /// Validates, normalizes and stores a value; returns the stored form. Switching on one of
+    /// <see cref="ConfigSchema.ExclusiveSwitches"/> while the other is on is refused, with the command that comes first.
+    /// </summary>
     public async Task<string> SetAsync(string name, string value, CancellationToken cancellationToken = default)
     {
         var key = ConfigSchema.Get(name);
@@ -96,6 +99,11 @@ public sealed class NodeConfig
         byte[] json;
         lock (_lock)
         {
+            if (key.Kind == ConfigValueKind.Boolean && ConfigValues.ParseBoolean(key, normalized) && SwitchedOnRival(key.Name) is { } rival)
+            {
+                throw new ConfigException($"{key.Name} cannot be true while {rival} is true: {ServiceOf(key.Name)} and " +
+                    $"{ServiceOf(rival)} never run together on one node. First `bitdust set {rival} false`.");
+            }
             _values = new Dictionary<string, string>(_values, StringComparer.Ordinal) { [key.Name] = normalized };
             json = JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(_values, StringComparer.Ordinal),
                 new JsonSerializerOptions { WriteIndented = true });
@@ -103,6 +111,24 @@ public sealed class NodeConfig
         await AtomicFile.WriteAsync(_path, json, UnixFileMode.UserRead | UnixFileMode.UserWrite, cancellationToken).ConfigureAwait(false);
         return normalized;
     }
+
+    /// <summary>The switch exclusive with <paramref name="name"/> when it is on now; called under the lock.</summary>
+    private string? SwitchedOnRival(string name)
+    {
+        foreach (var (first, second) in ConfigSchema.ExclusiveSwitches)
+        {
+            var rival = name == first ? second : name == second ? first : null;
+            if (rival is null)
+                continue;
+            var key = ConfigSchema.Get(rival);
+            if (ConfigValues.ParseBoolean(key, _values.TryGetValue(rival, out var set) ? set : key.Default))
+                return rival;
+        }
+        return null;
+    }
+
+    /// <summary>"proxy-server" for "services/proxy-server/enabled".</summary>
+    private static string ServiceOf(string switchName) => switchName.Split('/')[1];
 
     /// <summary>Every key with its current value, and whether it was set or is the default.</summary>
     public IReadOnlyList<(ConfigKey Key, string Value, bool IsSet)> List()

@@ -13,16 +13,24 @@ public sealed class IdentityPublicKey : IEquatable<IdentityPublicKey>
     public const int MaxEncodedSize = 512;
     public const int SignatureSize = 64;
 
+    /// <summary>The size of <see cref="FingerprintBytes"/>: a SHA-256.</summary>
+    public const int FingerprintSize = 32;
+
     private readonly byte[] _spki;
+    private readonly byte[] _fingerprint;
 
     private IdentityPublicKey(byte[] spki)
     {
         _spki = spki;
-        Fingerprint = Convert.ToHexStringLower(SHA256.HashData(spki));
+        _fingerprint = SHA256.HashData(spki);
+        Fingerprint = Convert.ToHexStringLower(_fingerprint);
     }
 
     /// <summary>Lowercase hex SHA-256 of the SPKI encoding.</summary>
     public string Fingerprint { get; }
+
+    /// <summary>The SHA-256 of the SPKI encoding as bytes, the form wire formats carry (a relay's CONNECT).</summary>
+    public ReadOnlySpan<byte> FingerprintBytes => _fingerprint;
 
     /// <summary>Reads a P-256 SubjectPublicKeyInfo in the canonical form <see cref="Export"/> writes (DER, uncompressed point).</summary>
     public static IdentityPublicKey Import(ReadOnlySpan<byte> subjectPublicKeyInfo)

@@ -8,9 +8,11 @@ namespace BitDust.Engine.Services;
 /// <c>employer</c>: once the customer is READY, watches its family (<see cref="Storage.Customer.Employer"/>): pings every
 /// <c>services/employer/ping-interval</c> seconds, audits every <c>audit-interval</c>, fires members offline past
 /// <c>offline-deadline</c> (when <c>replace-critically-offline-enabled</c>) or failing audits, hires their replacements and
-/// asks <paramref name="rebuilding"/> to put their fragments back. The settings are read when the service starts.
+/// asks <paramref name="rebuilding"/> to put their fragments back; a member that does not answer is looked up again through
+/// <paramref name="resolver"/> in case it moved. The settings are read when the service starts.
 /// </summary>
-public sealed class EmployerService(CustomerService customer, RebuildingService rebuilding, NodeConfig config, ILoggerFactory loggerFactory)
+public sealed class EmployerService(CustomerService customer, RebuildingService rebuilding, NodeConfig config,
+    NetworkIdentityResolver resolver, ILoggerFactory loggerFactory)
     : CustomerWorkService<Employer>(customer, loggerFactory.CreateLogger<EmployerService>())
 {
     public override string Name => "employer";
@@ -35,7 +37,7 @@ public sealed class EmployerService(CustomerService customer, RebuildingService 
     {
         var options = EmployerOptions.FromConfig(config);
         return storage => new Employer(storage, Customer.Hiring ?? throw new InvalidOperationException("the customer service stopped"),
-            options, () => rebuilding.Rebuilder?.Request(), loggerFactory.CreateLogger<Employer>());
+            options, () => rebuilding.Rebuilder?.Request(), loggerFactory.CreateLogger<Employer>(), resolver.RefreshAsync);
     }
 
     protected override Task RunAsync(Employer worker, CancellationToken cancellationToken) => worker.RunAsync(cancellationToken);

@@ -11,6 +11,9 @@ public interface INetworkService
     /// <summary>Services that must be running before this one starts.</summary>
     IReadOnlyList<string> DependsOn { get; }
 
+    /// <summary>Services that must never run on the same node as this one (BitDust: proxy-server and proxy-transport).</summary>
+    IReadOnlyList<string> ConflictsWith => [];
+
     /// <summary>What the service is doing, in one word (BitDust's states: READY, LISTEN, CONNECTED, …).</summary>
     string State { get; }
 

@@ -10,13 +10,17 @@ namespace BitDust.Engine.Services;
 /// <c>identity-propagate</c>: keeps this node's identity document current on its identity servers. When the contacts
 /// change (another host or port than the document says), it signs the next revision and publishes it, retrying servers
 /// that cannot be reached. With the DHT running it also keeps an identity pointer there: a BEP 44 item signed by the owner's
-/// DHT key (salt <c>bitdust:identity</c>) holding the identity URLs, which only the owner can change.
+/// DHT key (salt <c>bitdust:identity</c>) holding the identity URLs, which only the owner can change. While proxy-transport
+/// routes this node, its contacts are the router's <c>relay://</c> one (<see cref="RouteThroughAsync"/>) instead of its own
+/// tcp:// one.
 /// </summary>
 public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIdentity owner, IdentityClient client, TcpConnectionsService transport,
     EntangledDhtService dht, ILogger<IdentityPropagateService> logger) : INetworkService
 {
+    private readonly SemaphoreSlim _publishGate = new(1, 1);
     private KeyBundle? _keys;
     private IdentityPublisher? _publisher;
+    private volatile IReadOnlyList<string>? _routed;
     private Task? _publishing;
     private CancellationTokenSource? _stop;
 
@@ -32,11 +36,43 @@ public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIde
         _ => "PUBLISHING",
     };
 
-    /// <summary>The contacts this node can be reached at now.</summary>
-    public IReadOnlyList<string> CurrentContacts() =>
+    /// <summary>The contacts this node can be reached at now: through its router while routed, else directly.</summary>
+    public IReadOnlyList<string> CurrentContacts() => _routed ?? DirectContacts();
+
+    /// <summary>This node's own address, <c>tcp://host:port</c>, whether or not anyone outside can dial it.</summary>
+    public IReadOnlyList<string> DirectContacts() =>
         transport.Port is { } port
             ? [$"tcp://{config.Get("services/tcp-connections/host")}:{port.ToString(CultureInfo.InvariantCulture)}"]
             : [];
+
+    /// <summary>
+    /// From now on this node is reached at <paramref name="contacts"/> (its router's <c>relay://</c> contact): signs and publishes
+    /// the revision that says so. Completes when the identity servers have answered.
+    /// </summary>
+    public async Task RouteThroughAsync(IReadOnlyList<string> contacts, CancellationToken cancellationToken)
+    {
+        _routed = contacts;
+        var publication = await PublishCurrentAsync(cancellationToken).ConfigureAwait(false);
+        LogPublished(publication.Document.Name, publication.Document.Revision);
+    }
+
+    /// <summary>
+    /// Publishes <see cref="CurrentContacts"/> as they are when this publication's turn comes, so of two publications in a
+    /// row (the one at start, a router's) the last one always carries the latest contacts.
+    /// </summary>
+    private async Task<IdentityPublication> PublishCurrentAsync(CancellationToken cancellationToken)
+    {
+        var publisher = _publisher ?? throw new InvalidOperationException("identity-propagate is not running");
+        await _publishGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await publisher.UpdateContactsAsync(CurrentContacts(), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _publishGate.Release();
+        }
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -44,10 +80,9 @@ public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIde
         _keys = owner.LoadKeys();
         _publisher = new IdentityPublisher(_keys.IdentityKey, document, owner.DocumentPath, client);
         _stop = new CancellationTokenSource();
-        var contacts = CurrentContacts();
         _publishing = Task.Run(async () =>
         {
-            var publication = await _publisher.UpdateContactsAsync(contacts, _stop.Token).ConfigureAwait(false);
+            var publication = await PublishCurrentAsync(_stop.Token).ConfigureAwait(false);
             if (!publication.Changed)
                 await owner.PublishAsync(publication.Document, _stop.Token).ConfigureAwait(false);
             LogPublished(publication.Document.Name, publication.Document.Revision);
@@ -84,7 +119,7 @@ public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIde
         _publisher?.Dispose();
         _keys?.Dispose();
         _stop?.Dispose();
-        (_publisher, _keys, _publishing, _stop) = (null, null, null, null);
+        (_publisher, _keys, _publishing, _stop, _routed) = (null, null, null, null, null);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "identity {Name} revision {Revision} is on its identity servers")]

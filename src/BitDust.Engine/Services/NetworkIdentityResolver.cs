@@ -18,11 +18,22 @@ public sealed class NetworkIdentityResolver(IdentityClient client, IdentityCache
         (await FindAsync(identity, cancellationToken).ConfigureAwait(false))?.PublicKey;
 
     /// <summary>The document of <paramref name="identity"/> (a name or identity URL), or null when no server has it.</summary>
-    public async Task<IdentityDocument?> FindAsync(string identity, CancellationToken cancellationToken)
+    public Task<IdentityDocument?> FindAsync(string identity, CancellationToken cancellationToken) =>
+        FindAsync(identity, fromCache: true, cancellationToken);
+
+    /// <summary>
+    /// The document of <paramref name="identity"/> as its identity servers hold it now, never only the cached copy: a peer that
+    /// cannot be reached may have published another contact (a new address, another router). The cache's rule still holds,
+    /// so a server cannot roll the document back or swap its key.
+    /// </summary>
+    public Task<IdentityDocument?> RefreshAsync(string identity, CancellationToken cancellationToken) =>
+        FindAsync(identity, fromCache: false, cancellationToken);
+
+    private async Task<IdentityDocument?> FindAsync(string identity, bool fromCache, CancellationToken cancellationToken)
     {
         if (Uri.TryCreate(identity, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
             return await TryFetchAsync(url, cancellationToken).ConfigureAwait(false);
-        if (cache.TryGet(identity, out var cached))
+        if (fromCache && cache.TryGet(identity, out var cached))
             return cached;
         foreach (var entry in config.GetList("services/identity-propagate/known-servers"))
         {

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace BitDust.Engine.Services;
 
 /// <summary>
-/// Starts the enabled services in dependency order and stops them in reverse. A service that is switched off, or whose
-/// dependency is not running, stays off and says why.
+/// Starts the enabled services in dependency order and stops them in reverse. A service that is switched off, whose
+/// dependency is not running, or that conflicts with one running, stays off and says why.
 /// </summary>
 public sealed partial class ServiceRegistry : IAsyncDisposable
 {
@@ -38,6 +38,13 @@ public sealed partial class ServiceRegistry : IAsyncDisposable
             if (!_isEnabled(service.Name))
             {
                 _reasons[service.Name] = $"switched off (services/{service.Name}/enabled is false)";
+                continue;
+            }
+            if (RunningConflict(service) is { } conflict)
+            {
+                _reasons[service.Name] = $"never runs together with {conflict}, which is running: to run {service.Name}, first " +
+                    $"`bitdust set services/{conflict}/enabled false`";
+                LogConflict(service.Name, conflict);
                 continue;
             }
             var missing = service.DependsOn.FirstOrDefault(d => !_running.Any(r => r.Name == d));
@@ -92,6 +99,10 @@ public sealed partial class ServiceRegistry : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
+    /// <summary>A running service that <paramref name="service"/> must not run beside, whichever of the two declares it.</summary>
+    private string? RunningConflict(INetworkService service) =>
+        _running.FirstOrDefault(r => service.ConflictsWith.Contains(r.Name) || r.ConflictsWith.Contains(service.Name))?.Name;
+
     /// <summary>Dependencies first; a cycle or an unknown dependency is a programming error caught at start.</summary>
     private static List<INetworkService> Order(List<INetworkService> services)
     {
@@ -122,6 +133,9 @@ public sealed partial class ServiceRegistry : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "service {Name} stays off: it depends on {Dependency}, which is not running")]
     private partial void LogDependencyOff(string name, string dependency);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "service {Name} stays off: it never runs together with {Other}, which is running")]
+    private partial void LogConflict(string name, string other);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "service {Name} failed to start")]
     private partial void LogStartFailed(Exception exception, string name);

@@ -28,6 +28,9 @@ public sealed class TcpConnectionsService(NodeConfig config, OwnerIdentity owner
 
     public PeerConnector? Connector => _connector;
 
+    /// <summary>The listener, once listening: routers serve their relay on its port, routed nodes hand it their tunnels.</summary>
+    public TransportListener? Listener => _listener;
+
     public IReadOnlyCollection<PeerConnection> Connections => _listener?.Connections ?? [];
 
     public TransportHandlers Handlers { get; } = new();

@@ -78,6 +78,7 @@ internal static partial class NodeRunner
             ConfigEndpoints.Map(routes, context);
             ServiceEndpoints.Map(routes, context);
             NetworkEndpoints.Map(routes, context);
+            RouterEndpoints.Map(routes, context);
             IdentityEndpoints.Map(routes, context);
             DhtEndpoints.Map(routes, context);
             SupplierSpaceEndpoints.Map(routes, context);

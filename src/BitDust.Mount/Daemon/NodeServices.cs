@@ -21,16 +21,21 @@ internal sealed class NodeServices : IDisposable
         var transport = new TcpConnectionsService(config, Owner, Resolver, loggerFactory);
         var customer = new CustomerService(home, config, Owner, transport, dht, Resolver, loggerFactory);
         var rebuilding = new RebuildingService(customer, loggerFactory);
+        var propagate = new IdentityPropagateService(config, Owner, client, transport, dht,
+            loggerFactory.CreateLogger<IdentityPropagateService>());
         All =
         [
             dht,
             new IdentityServerService(home, config, dht, loggerFactory),
             transport,
-            new IdentityPropagateService(config, Owner, client, transport, dht, loggerFactory.CreateLogger<IdentityPropagateService>()),
+            propagate,
+            // Before proxy-transport: a router whose config has both switched on (set by hand) keeps routing.
+            new ProxyServerService(config, Owner, transport, dht, loggerFactory),
+            new ProxyTransportService(config, transport, dht, propagate, loggerFactory),
             new SupplierService(home, config, transport, dht, loggerFactory.CreateLogger<SupplierService>()),
             customer,
             rebuilding,
-            new EmployerService(customer, rebuilding, config, loggerFactory),
+            new EmployerService(customer, rebuilding, config, Resolver, loggerFactory),
             new DriveService(home, config, customer, loggerFactory),
             new StubMirrorService(home, customer, loggerFactory),
         ];

@@ -13,4 +13,7 @@ public static class DhtInfoHash
 
     /// <summary>Where the suppliers of network <paramref name="networkName"/> announce themselves.</summary>
     public static NodeId Suppliers(string networkName) => NodeId.Hash(Encoding.UTF8.GetBytes("bitdust:suppliers:" + networkName));
+
+    /// <summary>Where the routers (proxy-server) of network <paramref name="networkName"/> announce their port.</summary>
+    public static NodeId Routers(string networkName) => NodeId.Hash(Encoding.UTF8.GetBytes("bitdust:routers:" + networkName));
 }

@@ -1,7 +1,7 @@
 namespace BitDust.Engine.Network.Identity;
 
 /// <summary>
-/// The contact list of an identity: URIs a peer dials, such as <c>tcp://host:port</c> or <c>relay://router-name/...</c>.
+/// The contact list of an identity: URIs a peer dials, such as <c>tcp://host:port</c> or <c>relay://router-host:port/router</c>.
 /// Printable ASCII only, so a contact has one spelling in the signed JSON and is safe to log.
 /// </summary>
 public static class IdentityContacts
@@ -38,7 +38,7 @@ public static class IdentityContacts
                 return "a contact is printable ASCII without spaces, quotes or backslashes";
         }
         if (!Uri.TryCreate(contact, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
-            return $"\"{contact}\" is not an absolute URI with a host, like tcp://host:port or relay://router-name/user";
+            return $"\"{contact}\" is not an absolute URI with a host, like tcp://host:port or relay://router-host:port/router";
         return null;
     }
 

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using BitDust.Engine.Crypto;
+using BitDust.Engine.Network.Relay;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,10 +15,12 @@ public sealed partial class PeerConnection
     private static readonly StreamPipeReaderOptions PipeOptions = new(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024);
 
     /// <summary>
-    /// Dials <paramref name="peer"/>: TCP, TLS 1.3 with both certificates, then checks that the peer's key is the one in
-    /// its identity document before saying hello, and waits for the peer to accept ours.
+    /// Dials <paramref name="peer"/>: TCP (to its router, asking for a tunnel, when it is routed), TLS 1.3 with both
+    /// certificates, then checks that the peer's key is the one in its identity document before saying hello, and waits for the
+    /// peer to accept ours. Through a router the check is the same: a router that answers itself fails it.
     /// </summary>
     /// <exception cref="PeerAuthenticationException">The peer presented another key, or refused our identity.</exception>
+    /// <exception cref="RelayRefusedException">The peer's router opened no tunnel to it.</exception>
     public static async Task<PeerConnection> ConnectAsync(
         PeerContact peer, TransportCredentials credentials, TransportHandlers handlers, TransportOptions? options = null,
         ILogger? logger = null, CancellationToken cancellationToken = default)
@@ -29,24 +32,24 @@ public sealed partial class PeerConnection
         SslStream? ssl = null;
         try
         {
-            ssl = await DialTlsAsync(peer.EndPoint, credentials, timeout.Token).ConfigureAwait(false);
+            ssl = await DialTlsAsync(peer.EndPoint, peer, credentials, timeout.Token).ConfigureAwait(false);
             var presented = TransportHandshake.PresentedKey(ssl);
             if (!peer.PublicKey.Equals(presented))
             {
                 var fingerprint = presented?.Fingerprint ?? "(not a P-256 identity key)";
                 logger.PeerKeyMismatch(peer.Identity, peer.EndPoint, fingerprint, peer.PublicKey.Fingerprint);
                 throw new PeerAuthenticationException(
-                    $"{peer.Identity} at {peer.EndPoint} presented key {fingerprint}, not {peer.PublicKey.Fingerprint} of its identity " +
+                    $"{peer.Identity} at {peer.Address} presented key {fingerprint}, not {peer.PublicKey.Fingerprint} of its identity " +
                     "document: someone else answers at that address. Fetch its identity document again.");
             }
-            var (reader, _) = await SayHelloAsync(ssl, peer.Identity, peer.EndPoint, credentials, timeout.Token).ConfigureAwait(false);
+            var (reader, _) = await SayHelloAsync(ssl, peer.Identity, peer.Address, credentials, timeout.Token).ConfigureAwait(false);
             return new PeerConnection(ssl, reader, peer.Identity, peer.PublicKey, peer.EndPoint, isDialer: true, handlers, options, logger);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             if (ssl is not null)
                 await ssl.DisposeAsync().ConfigureAwait(false);
-            throw new TimeoutException($"The handshake with {peer.Identity} at {peer.EndPoint} took over {options.HandshakeTimeout}.");
+            throw new TimeoutException($"The handshake with {peer.Identity} at {peer.Address} took over {options.HandshakeTimeout}.");
         }
         catch
         {
@@ -75,10 +78,10 @@ public sealed partial class PeerConnection
         SslStream? ssl = null;
         try
         {
-            ssl = await DialTlsAsync(endPoint, credentials, timeout.Token).ConfigureAwait(false);
+            ssl = await DialTlsAsync(endPoint, peer: null, credentials, timeout.Token).ConfigureAwait(false);
             var presented = TransportHandshake.PresentedKey(ssl) ?? throw new PeerAuthenticationException(
                 $"The node at {endPoint} presented a certificate without a P-256 identity key: it is not a BitDust node.");
-            var (reader, ack) = await SayHelloAsync(ssl, endPoint.ToString() ?? "the node", endPoint, credentials, timeout.Token)
+            var (reader, ack) = await SayHelloAsync(ssl, "the node", PeerContact.FormatEndPoint(endPoint), credentials, timeout.Token)
                 .ConfigureAwait(false);
             if (!IdentityName.TryDecode(ack.Payload, out var identity, out var error))
                 throw new TransportProtocolException($"the node at {endPoint} named itself badly in its hello-ack: {error}");
@@ -98,14 +101,19 @@ public sealed partial class PeerConnection
         }
     }
 
-    /// <summary>TCP to <paramref name="endPoint"/> and TLS 1.3 with our certificate; the peer's key is the caller's to check.</summary>
+    /// <summary>
+    /// TCP to <paramref name="endPoint"/> (for a routed <paramref name="peer"/>, its router, which is asked for a tunnel to it)
+    /// and TLS 1.3 with our certificate; the peer's key is the caller's to check.
+    /// </summary>
     private static async Task<SslStream> DialTlsAsync(
-        EndPoint endPoint, TransportCredentials credentials, CancellationToken cancellationToken)
+        EndPoint endPoint, PeerContact? peer, TransportCredentials credentials, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            if (peer is { Router: not null })
+                await RelayTunnel.ConnectAsync(socket, peer, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -127,7 +135,7 @@ public sealed partial class PeerConnection
 
     /// <summary>Sends our hello and reads the acceptor's hello-ack; an acceptor that hangs up instead refused our identity.</summary>
     private static async ValueTask<(FrameReader Reader, Frame Ack)> SayHelloAsync(
-        SslStream ssl, string peer, EndPoint endPoint, TransportCredentials credentials, CancellationToken cancellationToken)
+        SslStream ssl, string peer, string address, TransportCredentials credentials, CancellationToken cancellationToken)
     {
         await FrameWriter.WriteAsync(ssl, FrameType.Hello, 0, default, credentials.EncodedIdentity, cancellationToken)
             .ConfigureAwait(false);
@@ -144,11 +152,11 @@ public sealed partial class PeerConnection
         if (ack is null)
         {
             throw new PeerAuthenticationException(
-                $"{peer} at {endPoint} closed the connection after our hello: it does not accept {credentials.Identity} " +
+                $"{peer} at {address} closed the connection after our hello: it does not accept {credentials.Identity} " +
                 $"with key {credentials.PublicKey.Fingerprint}. Check that our published identity document carries this key.");
         }
         if (ack.Value.Type != FrameType.HelloAck)
-            throw new TransportProtocolException($"{peer} at {endPoint} answered the hello with a {ack.Value.Type} frame");
+            throw new TransportProtocolException($"{peer} at {address} answered the hello with a {ack.Value.Type} frame");
         return (reader, ack.Value);
     }
 

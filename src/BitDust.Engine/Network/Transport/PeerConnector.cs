@@ -60,12 +60,15 @@ public sealed class PeerConnector : IAsyncDisposable
             if (slot.Connection is { } stale)
                 await stale.DisposeAsync().ConfigureAwait(false);
             slot.Connection = null;
+            // A new contact (the peer moved, or switched router) is a new peer to dial: the old address's backoff does not hold it back.
+            if (!Equals(slot.Contact, peer))
+                (slot.Contact, slot.Failures, slot.LastFailure, slot.NextAttempt) = (peer, 0, null, 0);
             // A peer still in the backoff of earlier failed calls is not dialed, and the caller is not kept waiting for it:
             // a caller that can do without this peer (a download with parity to spare) goes on at once.
             var wait = slot.NextAttempt - Environment.TickCount64;
             if (wait > 0 && slot.LastFailure is { } last)
             {
-                throw new IOException($"{peer.Identity} at {peer.EndPoint} is unreachable ({last}); " +
+                throw new IOException($"{peer.Identity} at {peer.Address} is unreachable ({last}); " +
                     $"next dial in {wait / 1000.0:0.0} s");
             }
             for (var attempt = 1; ; attempt++)
@@ -140,6 +143,9 @@ public sealed class PeerConnector : IAsyncDisposable
 
         public PeerConnection? Connection { get; set; }
 
+        /// <summary>The contact <see cref="Connection"/> was dialed at, or the last dials went to.</summary>
+        public PeerContact? Contact { get; set; }
+
         public int Failures { get; set; }
 
         public long NextAttempt { get; set; }
@@ -147,8 +153,11 @@ public sealed class PeerConnector : IAsyncDisposable
         /// <summary>Why the last dial failed, until one succeeds.</summary>
         public string? LastFailure { get; set; }
 
-        /// <summary>The connection, if alive and still to the key the caller expects (an identity document may have changed).</summary>
+        /// <summary>
+        /// The connection, if alive and dialed at the contact the caller has now: an identity document may have changed its key,
+        /// its address or its router since.
+        /// </summary>
         public PeerConnection? Live(PeerContact peer) =>
-            Connection is { IsConnected: true } connection && connection.PeerKey.Equals(peer.PublicKey) ? connection : null;
+            Connection is { IsConnected: true } connection && Equals(Contact, peer) ? connection : null;
     }
 }

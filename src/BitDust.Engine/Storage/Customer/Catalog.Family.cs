@@ -28,7 +28,7 @@ public sealed partial class Catalog
                     position, supplier, public_key, endpoint, state, quota, hired, last_seen, last_audit, audit_result)
                 VALUES($position, $supplier, $key, $endpoint, $state, $quota, $hired, $seen, $audit, $result)
                 """, ("$position", member.Position), ("$supplier", member.Supplier), ("$key", member.Contact?.PublicKey.Export()),
-                ("$endpoint", member.Contact is { } contact ? FamilyMember.FormatEndPoint(contact.EndPoint) : null),
+                ("$endpoint", member.Contact is { } contact ? contact.Address : null),
                 ("$state", Text(member.State)), ("$quota", member.QuotaBytes), ("$hired", Time(member.Hired)),
                 ("$seen", Time(member.LastSeen)), ("$audit", Time(member.LastAudit)),
                 ("$result", member.AuditPassed switch { true => "passed", false => "failed", null => null }));
@@ -45,11 +45,11 @@ public sealed partial class Catalog
     {
         var supplier = r.GetString(1);
         PeerContact? contact = null;
-        if (ReadOptionalBytes(r, 2) is { } key && !r.IsDBNull(3) && FamilyMember.ParseEndPoint(r.GetString(3)) is { } endPoint)
+        if (ReadOptionalBytes(r, 2) is { } key && !r.IsDBNull(3))
         {
             try
             {
-                contact = new PeerContact(supplier, IdentityPublicKey.Import(key), endPoint);
+                contact = FamilyMember.ParseContact(supplier, IdentityPublicKey.Import(key), r.GetString(3));
             }
             catch (MalformedKeyMaterialException)
             {

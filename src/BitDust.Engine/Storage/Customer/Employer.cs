@@ -1,3 +1,5 @@
+using BitDust.Engine.Network.Identity;
+using BitDust.Engine.Storage.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,7 +13,8 @@ namespace BitDust.Engine.Storage.Customer;
 /// row, or keeping nothing for us any more, is fired. A fired member's position is filled through
 /// <see cref="SupplierHiring"/> with a supplier never fired before, and the rebuild is asked to put the position's fragments
 /// on it; while none can be found the position stays fired (as <c>supplier list</c> shows) and hiring is tried again every
-/// ping interval.
+/// ping interval. A member that does not answer a ping may have moved (behind NAT, to another router): its identity document
+/// is fetched again and, when it names another contact under the same key, the member is pinged there.
 /// </summary>
 public sealed partial class Employer
 {
@@ -21,6 +24,7 @@ public sealed partial class Employer
     private readonly SupplierHiring _hiring;
     private readonly EmployerOptions _options;
     private readonly Action _requestRebuild;
+    private readonly Func<string, CancellationToken, Task<IdentityDocument?>>? _refreshIdentity;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _hiringGate = new(1, 1);
     private readonly Dictionary<string, int> _failedAudits = new(StringComparer.Ordinal);
@@ -28,12 +32,15 @@ public sealed partial class Employer
     private DateTimeOffset _watchingSince = DateTimeOffset.UtcNow;
 
     /// <param name="requestRebuild">Asks the rebuild for a pass (a member replaced or back online, a fragment lost).</param>
-    public Employer(CustomerStorage storage, SupplierHiring hiring, EmployerOptions options, Action requestRebuild, ILogger? logger = null)
+    /// <param name="refreshIdentity">Fetches a supplier's identity document afresh from its identity servers; null never does.</param>
+    public Employer(CustomerStorage storage, SupplierHiring hiring, EmployerOptions options, Action requestRebuild, ILogger? logger = null,
+        Func<string, CancellationToken, Task<IdentityDocument?>>? refreshIdentity = null)
     {
         _storage = storage;
         _hiring = hiring;
         _options = options;
         _requestRebuild = requestRebuild;
+        _refreshIdentity = refreshIdentity;
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -92,6 +99,12 @@ public sealed partial class Employer
             }
             var answer = await family.AskAsync(position, (client, token) => client.PingAsync(token), _options.RequestTimeout,
                 evenIfRecentlyUnreachable: true, cancellationToken).ConfigureAwait(false);
+            if (answer is { Succeeded: false, Refused: false } &&
+                await RelocateAsync(position, member, cancellationToken).ConfigureAwait(false))
+            {
+                answer = await family.AskAsync(position, (client, token) => client.PingAsync(token), _options.RequestTimeout,
+                    evenIfRecentlyUnreachable: true, cancellationToken).ConfigureAwait(false);
+            }
             var state = family.MemberAt(position)?.State ?? SupplierState.Missing;
             return new PingReport(position, member.Supplier, state, answer.Succeeded ? answer.Value : null, answer.Problem);
         })).ConfigureAwait(false);
@@ -129,7 +142,37 @@ public sealed partial class Employer
         }
     }
 
+    /// <summary>
+    /// Fetches the identity document of an unreachable member again and moves the member to the contact it names now, if that
+    /// is another one under the same key. True when the member was moved.
+    /// </summary>
+    private async Task<bool> RelocateAsync(int position, FamilyMember member, CancellationToken cancellationToken)
+    {
+        if (_refreshIdentity is null)
+            return false;
+        var document = await _refreshIdentity(member.Supplier, cancellationToken).ConfigureAwait(false);
+        if (document is null || SupplierContacts.FromDocument(document) is not { } published)
+            return false;
+        var contact = published with { Identity = member.Supplier };
+        if (member.Contact is { } known && !known.PublicKey.Equals(contact.PublicKey))
+        {
+            LogKeyChanged(member.Supplier, known.PublicKey.Fingerprint, contact.PublicKey.Fingerprint);
+            return false;
+        }
+        if (contact == member.Contact || !Family.Relocate(position, contact))
+            return false;
+        LogRelocated(member.Supplier, member.Contact?.Address ?? "an unknown address", contact.Address);
+        return true;
+    }
+
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "supplier {Supplier} moved from {From} to {To}, as its identity document says")]
+    private partial void LogRelocated(string supplier, string from, string to);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "the identity document of supplier {Supplier} now has key {Presented}, not {Known}: its new contact is not taken")]
+    private partial void LogKeyChanged(string supplier, string known, string presented);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "an employer round failed")]
     private partial void LogRoundFailed(Exception exception);

@@ -95,7 +95,7 @@ public sealed partial class Family
     public string Describe(int position) => MemberAt(position) switch
     {
         null => $"position {position}",
-        { Contact: { } contact } member => $"supplier {member.Supplier} at {FamilyMember.FormatEndPoint(contact.EndPoint)}",
+        { Contact: { } contact } member => $"supplier {member.Supplier} at {contact.Address}",
         var member => $"supplier {member.Supplier} (address unknown)",
     };
 
@@ -112,6 +112,28 @@ public sealed partial class Family
             _unreachable[member.Position] = null;
         }
         Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// Gives the member at <paramref name="position"/> a new contact for the same supplier and key (it moved, or switched
+    /// router behind NAT), persisted; the next request dials it there. The family itself is unchanged, so no
+    /// <see cref="Changed"/>. False when the position holds no such member any more.
+    /// </summary>
+    public bool Relocate(int position, PeerContact contact)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        lock (_gate)
+        {
+            if (_members[position] is not { State: not SupplierState.Fired } member || member.Supplier != contact.Identity ||
+                member.Contact is { } known && !known.PublicKey.Equals(contact.PublicKey))
+                return false;
+            var moved = member with { Contact = contact };
+            _catalog.SaveFamilyMember(moved);
+            _members[position] = moved;
+            _clients[position] = null;
+            _unreachable[position] = null;
+            return true;
+        }
     }
 
     /// <summary>Every supplier this customer fired (the newest <see cref="RememberedFired"/>): hiring passes them over.</summary>

@@ -176,7 +176,7 @@ public sealed class SupplierClient(PeerConnector connector, PeerContact supplier
         return StorageWire.TryReadEmpty(answer, "ping answer", out var error) ? elapsed : throw Malformed(StorageWire.Ping, error);
     }
 
-    public override string ToString() => $"supplier {supplier.Identity} at {supplier.EndPoint}";
+    public override string ToString() => $"supplier {supplier.Identity} at {supplier.Address}";
 
     private async Task<byte[]> SendAsync(string kind, byte[] body, CancellationToken cancellationToken)
     {

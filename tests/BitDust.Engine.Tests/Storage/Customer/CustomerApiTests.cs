@@ -38,7 +38,7 @@ public sealed class CustomerApiTests : IAsyncLifetime
         [
             dht, transport,
                 new IdentityPropagateService(config, owner, identities, transport, dht, NullLogger<IdentityPropagateService>.Instance),
-            customer, rebuilding, new EmployerService(customer, rebuilding, config, NullLoggerFactory.Instance),
+            customer, rebuilding, new EmployerService(customer, rebuilding, config, resolver, NullLoggerFactory.Instance),
         ], config, NullLogger.Instance);
         var context = new NodeApiContext(home, config, _services, owner, resolver, DateTimeOffset.UtcNow, () => { });
         _api = RestApi.Create(0, token: null, logs: null, routes =>

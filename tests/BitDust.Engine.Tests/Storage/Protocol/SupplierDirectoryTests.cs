@@ -42,21 +42,23 @@ public sealed class SupplierDirectoryTests
     }
 
     [Fact]
-    public void Contacts_come_from_the_first_tcp_contact_of_an_identity_document()
+    public void Contacts_come_from_the_first_tcp_contact_of_an_identity_document_else_from_its_first_relay_contact()
     {
         using var key = TestNode.Create("bob");
-        var document = Document(key, "bob", "relay://router/bob", "tcp://127.0.0.1:7771", "tcp://[::1]:7772");
+        var document = Document(key, "bob", "relay://router.example.org:7771/router-1", "tcp://127.0.0.1:7771", "tcp://[::1]:7772");
 
         var contact = SupplierContacts.FromDocument(document);
 
         Assert.Equal(new PeerContact("bob", key.Key.PublicKey, new IPEndPoint(IPAddress.Loopback, 7771)), contact);
-        Assert.Null(SupplierContacts.FromDocument(Document(key, "bob", "relay://router/bob")));
-        Assert.True(SupplierContacts.TryParseTcp("tcp://supplier.example.org:80", out var named));
+        Assert.Equal(new PeerContact("bob", key.Key.PublicKey, new DnsEndPoint("router.example.org", 7771), "router-1"),
+            SupplierContacts.FromDocument(Document(key, "bob", "relay://router/bob", "relay://router.example.org:7771/router-1")));
+        Assert.Null(SupplierContacts.FromDocument(Document(key, "bob", "relay://router/bob", "http://host:80/x")));
+        Assert.True(TcpContact.TryParse("tcp://supplier.example.org:80", out var named));
         Assert.Equal(new DnsEndPoint("supplier.example.org", 80), named);
-        Assert.True(SupplierContacts.TryParseTcp("tcp://[::1]:7772", out var v6));
+        Assert.True(TcpContact.TryParse("tcp://[::1]:7772", out var v6));
         Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, 7772), v6);
         foreach (var bad in new[] { "tcp://host", "http://host:80", "tcp://host:80/path", "tcp://user@host:80", "host:80", "tcp://:80" })
-            Assert.False(SupplierContacts.TryParseTcp(bad, out _), bad);
+            Assert.False(TcpContact.TryParse(bad, out _), bad);
     }
 
     [Fact]
