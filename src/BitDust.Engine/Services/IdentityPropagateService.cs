@@ -33,9 +33,9 @@ public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIde
     };
 
     /// <summary>The contacts this node can be reached at now.</summary>
-    public IReadOnlyList<string> CurrentContacts() =>
+    public async Task<IReadOnlyList<string>> CurrentContactsAsync(CancellationToken cancellationToken) =>
         transport.Port is { } port
-            ? [$"tcp://{config.Get("services/tcp-connections/host")}:{port.ToString(CultureInfo.InvariantCulture)}"]
+            ? [$"tcp://{await ContactHost.ResolveAsync(config, cancellationToken).ConfigureAwait(false)}:{port.ToString(CultureInfo.InvariantCulture)}"]
             : [];
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -44,9 +44,9 @@ public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIde
         _keys = owner.LoadKeys();
         _publisher = new IdentityPublisher(_keys.IdentityKey, document, owner.DocumentPath, client);
         _stop = new CancellationTokenSource();
-        var contacts = CurrentContacts();
         _publishing = Task.Run(async () =>
         {
+            var contacts = await CurrentContactsAsync(_stop.Token).ConfigureAwait(false);
             var publication = await _publisher.UpdateContactsAsync(contacts, _stop.Token).ConfigureAwait(false);
             if (!publication.Changed)
                 await owner.PublishAsync(publication.Document, _stop.Token).ConfigureAwait(false);
