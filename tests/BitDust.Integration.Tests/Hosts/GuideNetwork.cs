@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using BitDust.Integration.Tests.Storage;
 
@@ -207,6 +206,4 @@ public sealed class GuideNetwork : IAsyncLifetime
         var (host, user) = Core.Single(c => idurl.EndsWith($"/{c.User}.xml", StringComparison.Ordinal));
         return (Network[host], user);
     }
-
-    public static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

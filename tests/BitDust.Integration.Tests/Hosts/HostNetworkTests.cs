@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using BitDust.Integration.Tests.Storage;
 using Xunit.Abstractions;
 
 namespace BitDust.Integration.Tests.Hosts;
@@ -84,7 +85,7 @@ public sealed class HostNetworkTests(ITestOutputHelper output)
         int daemon;
         await using (var network = await HostNetwork.StartAsync(Prefix, ["host-a"], ["home-1"]))
         {
-            Assert.False(IsRunning(stale), $"pid {stale} of the crashed run still runs");
+            await LocalnetFixture.WaitGoneAsync(stale, TimeSpan.FromSeconds(1));
             Assert.False(File.Exists(Path.Combine(folder, "homes", "host-a", "stale")), "a file of the crashed run is still there");
 
             // A daemon on the host runs in its namespace, on BitDust's default ports, and answers the test there.
@@ -95,7 +96,7 @@ public sealed class HostNetworkTests(ITestOutputHelper output)
             Assert.Equal(8180, host.Node.ApiPort());
             Assert.Equal("OK", (await host.Node.ApiAsync(HttpMethod.Get, "/process/health/v1"))["status"]!.GetValue<string>());
         }
-        Assert.False(IsRunning(daemon), $"the daemon (pid {daemon}) still runs after disposal");
+        await LocalnetFixture.WaitGoneAsync(daemon, TimeSpan.FromSeconds(1));
         var namespaces = await ShellOkAsync("ip netns list");
         Assert.DoesNotContain($"{Prefix}-", namespaces, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder), $"{folder} is still there after disposal");
@@ -142,9 +143,6 @@ public sealed class HostNetworkTests(ITestOutputHelper output)
         var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0)).WaitAsync(Step);
         return (Encoding.ASCII.GetString(buffer, 0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint);
     }
-
-    private static bool IsRunning(int pid) => File.Exists($"/proc/{pid}/stat") &&
-        !File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z');
 
     private static async Task<string> ShellOkAsync(string command)
     {
