@@ -167,16 +167,13 @@ public sealed class GuideNetwork : IAsyncLifetime
 
     /// <summary>
     /// A node behind NAT as BitDust configures an end user: <c>proxy-transport</c> on (it reaches the network through a
-    /// router, <paramref name="routers"/> first when given), <c>proxy-server</c> off, pointed at this network; started, with
-    /// the identity <paramref name="user"/>.
+    /// router), <c>proxy-server</c> off, pointed at this network; started, with the identity <paramref name="user"/>.
     /// </summary>
-    public async Task<HostNode> StartNatNodeAsync(Host host, string user, IEnumerable<Host>? routers = null)
+    public async Task<HostNode> StartNatNodeAsync(Host host, string user)
     {
         Assert.True(host.BehindNat, $"{host} is not behind NAT");
         await SetAsync(host, ("services/entangled-dht/known-nodes", KnownNodes), ("services/identity-propagate/known-servers", KnownServers),
             ("services/proxy-transport/enabled", "true"), ("services/proxy-server/enabled", "false"));
-        if (routers is not null)
-            await SetAsync(host, ("services/proxy-transport/preferred-routers", string.Join(',', routers.Select(r => $"{r.Address}:7771"))));
         await host.Node.RunOkAsync("daemon");
         await host.Node.RunOkAsync("identity", "create", user);
         return host.Node;
