@@ -3,8 +3,11 @@ using System.Globalization;
 
 namespace BitDust.Integration.Tests;
 
-/// <summary>Runs the real `bitdust` program (the built BitDust.Mount) against one home, as a user would type it. Public: fixtures expose it.</summary>
-public sealed class BitDustCli(string home) : IAsyncDisposable
+/// <summary>
+/// Runs the real `bitdust` program (the built BitDust.Mount) against one home, as a user would type it. Public: fixtures expose
+/// it. On this machine; a subclass runs it elsewhere (Hosts.HostNode: in a host's network namespace).
+/// </summary>
+public class BitDustCli(string home) : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
 
@@ -20,15 +23,10 @@ public sealed class BitDustCli(string home) : IAsyncDisposable
 
     public async Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bitdust.dll"));
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
+        var start = StartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "bitdust.dll"), .. args]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         start.Environment["BITDUST_HOME"] = Home;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -44,6 +42,12 @@ public sealed class BitDustCli(string home) : IAsyncDisposable
         }
         return (process.ExitCode, await output, await error);
     }
+
+    /// <summary>How <paramref name="program"/> is started for this node: here, directly.</summary>
+    protected virtual ProcessStartInfo StartInfo(string program, IEnumerable<string> args) => new(program, args);
+
+    /// <summary>What the API calls go through: here, sockets on this machine's loopback.</summary>
+    protected virtual HttpMessageHandler ApiHandler() => new SocketsHttpHandler();
 
     public async Task<string> RunOkAsync(params string[] args)
     {
@@ -65,7 +69,7 @@ public sealed class BitDustCli(string home) : IAsyncDisposable
     /// <summary>Calls the daemon's REST API directly, with its token; returns the parsed answer.</summary>
     public async Task<System.Text.Json.Nodes.JsonNode> ApiAsync(HttpMethod method, string path, string? json = null)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient(ApiHandler()) { Timeout = TimeSpan.FromSeconds(30) };
         using var request = new HttpRequestMessage(method, new Uri($"http://127.0.0.1:{ApiPort()}{path}"));
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiToken());
         if (json is not null)

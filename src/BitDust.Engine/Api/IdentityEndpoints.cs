@@ -1,6 +1,7 @@
 using System.Globalization;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Network.Identity;
+using BitDust.Engine.Services;
 using BitDust.Engine.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,8 +27,8 @@ public static class IdentityEndpoints
                 if (RequestBody.GetText(body, "username") is not { } name)
                     return ApiResult.Error(StatusCodes.Status400BadRequest, "the body needs a \"username\"");
                 var config = node.Config;
-                var contacts = new[] { $"tcp://{config.Get("services/tcp-connections/host")}:" +
-                    config.GetPort("services/tcp-connections/tcp-port").ToString(CultureInfo.InvariantCulture) };
+                var host = await ContactHost.ResolveAsync(config, cancellationToken).ConfigureAwait(false);
+                var contacts = new[] { $"tcp://{host}:" + config.GetPort("services/tcp-connections/tcp-port").ToString(CultureInfo.InvariantCulture) };
                 var servers = config.GetList("services/identity-propagate/known-servers").Select(IdentityServerAddress.Parse).ToList();
                 var document = await node.Owner.CreateAsync(name, contacts, servers, cancellationToken).ConfigureAwait(false);
                 await node.Services.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -22,7 +22,7 @@ public static class ConfigSchema
         new("services/identity-propagate/enabled", ConfigValueKind.Boolean, "true", "publish this node's identity to identity servers"),
         new("services/identity-propagate/known-servers", ConfigValueKind.IdentityServers, "", "identity servers to publish to: host:web-port:tcp-port,..."),
         new("services/tcp-connections/enabled", ConfigValueKind.Boolean, "true", "accept TLS connections from other nodes"),
-        new("services/tcp-connections/host", ConfigValueKind.Text, "127.0.0.1", "host name or address other nodes reach this one at"),
+        new("services/tcp-connections/host", ConfigValueKind.Text, "127.0.0.1", "host name or address other nodes reach this one at (unset: the address this machine reaches its known nodes from)"),
         new("services/tcp-connections/tcp-port", ConfigValueKind.Port, "7771", "TCP port for TLS connections from other nodes"),
         new("services/supplier/enabled", ConfigValueKind.Boolean, "false", "donate space to customers"),
         new("services/supplier/donated-space", ConfigValueKind.Size, "8 GB", "space donated to customers", Min: 0),

@@ -37,12 +37,13 @@ public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIde
     };
 
     /// <summary>The contacts this node can be reached at now: through its router while routed, else directly.</summary>
-    public IReadOnlyList<string> CurrentContacts() => _routed ?? DirectContacts();
+    public async Task<IReadOnlyList<string>> CurrentContactsAsync(CancellationToken cancellationToken) =>
+        _routed ?? await DirectContactsAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>This node's own address, <c>tcp://host:port</c>, whether or not anyone outside can dial it.</summary>
-    public IReadOnlyList<string> DirectContacts() =>
+    public async Task<IReadOnlyList<string>> DirectContactsAsync(CancellationToken cancellationToken) =>
         transport.Port is { } port
-            ? [$"tcp://{config.Get("services/tcp-connections/host")}:{port.ToString(CultureInfo.InvariantCulture)}"]
+            ? [$"tcp://{await ContactHost.ResolveAsync(config, cancellationToken).ConfigureAwait(false)}:{port.ToString(CultureInfo.InvariantCulture)}"]
             : [];
 
     /// <summary>
@@ -57,7 +58,7 @@ public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIde
     }
 
     /// <summary>
-    /// Publishes <see cref="CurrentContacts"/> as they are when this publication's turn comes, so of two publications in a
+    /// Publishes <see cref="CurrentContactsAsync"/> as they are when this publication's turn comes, so of two publications in a
     /// row (the one at start, a router's) the last one always carries the latest contacts.
     /// </summary>
     private async Task<IdentityPublication> PublishCurrentAsync(CancellationToken cancellationToken)
@@ -66,7 +67,8 @@ public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIde
         await _publishGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await publisher.UpdateContactsAsync(CurrentContacts(), cancellationToken).ConfigureAwait(false);
+            return await publisher.UpdateContactsAsync(await CurrentContactsAsync(cancellationToken).ConfigureAwait(false), cancellationToken)
+                .ConfigureAwait(false);
         }
         finally
         {

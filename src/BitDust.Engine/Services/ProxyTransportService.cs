@@ -31,16 +31,15 @@ public sealed class ProxyTransportService(NodeConfig config, TcpConnectionsServi
     /// <summary>The receiver (its router, its published contacts), while the service runs.</summary>
     public RelayReceiver? Receiver => _receiver;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var listener = transport.Listener ?? throw new InvalidOperationException("tcp-connections is not listening");
         var connector = transport.Connector ?? throw new InvalidOperationException("tcp-connections is not running");
         var flags = config.GetBoolean("services/supplier/enabled") ? RelayFlags.Supplier : RelayFlags.None;
-        var direct = propagate.DirectContacts().FirstOrDefault();
+        var direct = (await propagate.DirectContactsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         _receiver = new RelayReceiver(connector, listener, transport.Handlers, FindRoutersAsync, direct, flags, propagate.RouteThroughAsync,
             logger: loggerFactory.CreateLogger<RelayReceiver>());
         _receiver.Start();
-        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -20,9 +20,12 @@ public partial class LocalnetFixture
     /// of its family held; returns <c>/supplier/list/v1</c>. A FAILED service or the timeout fails the test with the service's
     /// state, the family and the end of the customer's log.
     /// </summary>
-    public async Task<JsonArray> WaitCustomerReadyAsync(BitDustCli? customer = null, TimeSpan? timeout = null)
+    public Task<JsonArray> WaitCustomerReadyAsync(BitDustCli? customer = null, TimeSpan? timeout = null) =>
+        WaitReadyAsync(customer ?? Customer, timeout);
+
+    /// <summary><see cref="WaitCustomerReadyAsync"/> for any customer node, of a localnet or not.</summary>
+    public static async Task<JsonArray> WaitReadyAsync(BitDustCli customer, TimeSpan? timeout = null)
     {
-        customer ??= Customer;
         var last = "no answer yet";
         return await PollAsync(async () =>
         {
@@ -77,9 +80,11 @@ public partial class LocalnetFixture
     /// Until a catalog backup has finished after this call and none follows for a while: the catalog in the network then holds
     /// every change made before the call.
     /// </summary>
-    public async Task WaitCatalogBackedUpAsync(BitDustCli? customer = null)
+    public Task WaitCatalogBackedUpAsync(BitDustCli? customer = null) => WaitBackedUpAsync(customer ?? Customer);
+
+    /// <summary><see cref="WaitCatalogBackedUpAsync"/> for any customer node, of a localnet or not.</summary>
+    public static async Task WaitBackedUpAsync(BitDustCli customer)
     {
-        customer ??= Customer;
         var log = Path.Combine(customer.Home, "logs", "bitdust.log");
         int Backups() => File.ReadLines(log).Count(l => l.Contains(CatalogBackedUp, StringComparison.Ordinal));
         var before = Backups();

@@ -180,13 +180,16 @@ public partial class LocalnetFixture(int suppliers, IReadOnlyList<(string Key, s
     }
 
     /// <summary>A live process whose BITDUST_HOME is under this fixture's home: never someone else's process that reused a pid.</summary>
-    private bool IsOurs(int pid)
+    private bool IsOurs(int pid) => RunsUnder(pid, Customer.Home);
+
+    /// <summary>A live process whose BITDUST_HOME is <paramref name="folder"/> or under it.</summary>
+    public static bool RunsUnder(int pid, string folder)
     {
         try
         {
             var environment = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/environ").Split('\0');
-            return environment.Any(v => v == $"BITDUST_HOME={Customer.Home}" ||
-                v.StartsWith($"BITDUST_HOME={Customer.Home}{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+            return environment.Any(v => v == $"BITDUST_HOME={folder}" ||
+                v.StartsWith($"BITDUST_HOME={folder}{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
         }
         catch (IOException)
         {
@@ -199,7 +202,7 @@ public partial class LocalnetFixture(int suppliers, IReadOnlyList<(string Key, s
     }
 
     /// <summary>Until the process is gone or a zombie (a killed daemon's parent is init, which reaps it when it gets to it).</summary>
-    private static async Task WaitGoneAsync(int pid, TimeSpan timeout)
+    public static async Task WaitGoneAsync(int pid, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         var stat = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";

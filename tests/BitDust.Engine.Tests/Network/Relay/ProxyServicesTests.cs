@@ -59,8 +59,8 @@ public sealed class ProxyServicesTests : IAsyncLifetime
         var relayContact = $"relay://127.0.0.1:{routerPort}/router-one";
         await WaitUntilAsync(() => routed.ProxyTransport!.State == RelayReceiverState.Connected);
         var published = await WaitForPublishedAsync("nat-node", relayContact);
-        Assert.Equal([relayContact], routed.Propagate.CurrentContacts());
-        Assert.Equal([$"tcp://[::1]:{routed.Transport.Port}"], routed.Propagate.DirectContacts());
+        Assert.Equal([relayContact], await routed.Propagate.CurrentContactsAsync(CancellationToken.None));
+        Assert.Equal([$"tcp://[::1]:{routed.Transport.Port}"], await routed.Propagate.DirectContactsAsync(CancellationToken.None));
 
         // Anyone who fetches the document reaches the node through the router, with its key checked end to end.
         var alice = await StartCallerAsync();
@@ -97,7 +97,7 @@ public sealed class ProxyServicesTests : IAsyncLifetime
         await WaitUntilAsync(() => direct.ProxyTransport!.State == RelayReceiverState.Direct);
 
         var tcpContact = $"tcp://127.0.0.1:{direct.Transport.Port}";
-        Assert.Equal([tcpContact], direct.Propagate.CurrentContacts());
+        Assert.Equal([tcpContact], await direct.Propagate.CurrentContactsAsync(CancellationToken.None));
         Assert.Equal([tcpContact], (await WaitForPublishedAsync("open-node", tcpContact)).Contacts);
         Assert.Empty(router.ProxyServer!.Router!.Routes);
     }
