@@ -114,10 +114,20 @@ internal static class MountCommand
         }
         else
         {
-            Console.WriteLine($"The drive is mounted at {mountPoint}{(readOnly ? " (read-only)" : "")}.");
-            Console.WriteLine("  Copy files in: they land in the local cache at disk speed and upload in the background.");
-            Console.WriteLine($"  getfattr -d {mountPoint}/FILE       whether a file is pending, durable or cached");
-            Console.WriteLine($"  bitdust-mount --unmount {mountPoint}    wait until every file is durable, then unmount");
+            var local = File.Exists(LocalnetState.PathIn(LocalNetwork.DefaultFolder(home)));
+            Console.WriteLine($"""
+                The drive is mounted at {mountPoint}{(readOnly ? " (read-only)" : "")}.
+                  cp -r ~/Documents {mountPoint}/     files land in the local cache at disk speed and upload in the background
+                  ls -l {mountPoint}                  every file of this identity, from any machine it is restored on
+                  getfattr -d {mountPoint}/FILE       pending, durable or cached, and how many fragments are reachable
+                  ls {home.Stubs}                    a .f stub of every file: bitdust materialize FILE.f brings it back without the drive
+                  bitdust status                     identity, suppliers and their health, space, uploads
+                To stop: bitdust-mount --unmount {mountPoint}   (waits until every file is durable, with progress)
+                """);
+            if (local)
+                Console.WriteLine("         bitdust localnet down; bitdust stop      (the suppliers on this machine, then this node)");
+            else
+                Console.WriteLine("         bitdust stop                              (this node)");
         }
         return foreground ? await StayAsync(client, cancellationToken).ConfigureAwait(false) : ExitCodes.Ok;
     }

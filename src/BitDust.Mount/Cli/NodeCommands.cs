@@ -32,10 +32,7 @@ internal static class NodeCommands
         });
         yield return restart;
 
-        var json = new Option<bool>("--json") { Description = "Print the answer as JSON." };
-        var status = new Command("status", "Is the node running, since when, and its services.") { json };
-        status.SetAction((parse, ct) => StatusAsync(NodeHome.FromEnvironment(), parse.GetValue(json), ct));
-        yield return status;
+        yield return StatusCommand.Create();
 
         var states = new Command("states", "Every service with ON/OFF, its state, and why it is off.");
         states.SetAction((_, ct) => StatesAsync(NodeHome.FromEnvironment(), ct));
@@ -80,32 +77,6 @@ internal static class NodeCommands
             return ExitCodes.Failed;
         }
         Console.WriteLine($"BitDust node stopped (pid {pid}).");
-        return ExitCodes.Ok;
-    }
-
-    private static async Task<int> StatusAsync(NodeHome home, bool json, CancellationToken cancellationToken)
-    {
-        if (PidFile.ReadLivePid(home) is null)
-        {
-            Console.WriteLine(json ? """{"running": false}""" : $"BitDust node in {home.Root} is not running (start it with: bitdust daemon).");
-            return ExitCodes.NotRunning;
-        }
-        using var client = new ApiClient(home);
-        var (infoOk, info) = await client.SendAsync(HttpMethod.Get, "/process/info/v1", null, cancellationToken).ConfigureAwait(false);
-        var (servicesOk, services) = await client.SendAsync(HttpMethod.Get, "/service/list/v1", null, cancellationToken).ConfigureAwait(false);
-        if (!infoOk || !servicesOk)
-            return Output.Failure(infoOk ? services : info);
-        if (json)
-        {
-            Console.WriteLine(new JsonObject { ["running"] = true, ["process"] = info!["result"]!.DeepClone(), ["services"] = services!["result"]!.DeepClone() }
-                .ToJsonString(Output.Indented));
-            return ExitCodes.Ok;
-        }
-        var process = info!["result"]!;
-        Console.WriteLine($"BitDust node {process["version"]} running in {process["home"]}");
-        Console.WriteLine($"  pid {process["pid"]}, up {TimeSpan.FromSeconds(process["uptime_seconds"]!.GetValue<long>())}, REST API {client.BaseAddress}");
-        var list = services!["result"]!.AsArray();
-        Console.WriteLine($"  services: {list.Count(s => s!["state"]!.GetValue<string>() == "ON")} on, {list.Count(s => s!["state"]!.GetValue<string>() == "OFF")} off");
         return ExitCodes.Ok;
     }
 

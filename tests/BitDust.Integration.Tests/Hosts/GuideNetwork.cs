@@ -26,8 +26,17 @@ public sealed class GuideNetwork : IAsyncLifetime
     public static readonly IReadOnlyList<(string Host, string User)> Core =
         [("host-a", "alice"), ("host-b", "bob"), ("host-c", "carl"), ("host-d", "dave")];
 
-    private static readonly string[] Machines = ["host-e", "host-f", "host-g"];
-    private static readonly string[] BehindNat = ["home-1", "home-2"];
+    private static readonly string[] Machines = ["host-e", "host-f", "host-g", "host-h"];
+    private static readonly string[] BehindNat = ["home-1", "home-2", "home-3"];
+
+    /// <summary>The guide's routers, on two core servers: a node behind NAT can move to the other when one goes away.</summary>
+    public static readonly IReadOnlyList<string> Routers = ["host-c", "host-d"];
+
+    /// <summary>The supplier behind NAT (home-1): it donates more than any core supplier has left, so customers hire it first.</summary>
+    public const string RoutedSupplier = "homer";
+
+    private readonly SemaphoreSlim _routedGate = new(1, 1);
+    private HostNode? _routed;
 
     /// <summary>The guide's first step on a core server: the consumer's services off.</summary>
     private static readonly (string Key, string Value)[] ConsumerServicesOff =
@@ -179,6 +188,59 @@ public sealed class GuideNetwork : IAsyncLifetime
         return host.Node;
     }
 
+    /// <summary>
+    /// The guide's router part, made once for the tests that need it: routers on <see cref="Routers"/>, and on home-1 (behind
+    /// NAT) the supplier <see cref="RoutedSupplier"/>, which reaches the network through one of them. Returns once it is
+    /// routed (its identity names its router).
+    /// </summary>
+    public async Task<HostNode> RoutedSupplierAsync()
+    {
+        await _routedGate.WaitAsync();
+        try
+        {
+            if (_routed is not null)
+                return _routed;
+            foreach (var router in Routers)
+                await StartRouterAsync(Network[router]);
+            var home = Network["home-1"];
+            await SetAsync(home, ("services/supplier/enabled", "true"), ("services/supplier/donated-space", "4 GB"));
+            var homer = await StartNatNodeAsync(home, RoutedSupplier);
+            await homer.RunOkAsync("restart");
+            await WaitRoutedAsync(homer);
+            return _routed = homer;
+        }
+        finally
+        {
+            _routedGate.Release();
+        }
+    }
+
+    /// <summary>Until <paramref name="node"/> reaches the network through a router: the router's host.</summary>
+    public async Task<Host> WaitRoutedAsync(HostNode node, Host? notThrough = null)
+    {
+        var last = "";
+        var address = await LocalnetFixture.PollAsync(async () =>
+        {
+            var transport = LocalnetFixture.Result(await node.ApiAsync(HttpMethod.Get, "/network/status/v1"))["proxy_transport"];
+            last = transport?.ToJsonString() ?? "no proxy_transport";
+            return transport?["state"]?.GetValue<string>() == "CONNECTED" && transport["router_address"]?.GetValue<string>() is { } at &&
+                (notThrough is null || !at.StartsWith(notThrough.Address + ":", StringComparison.Ordinal)) ? at : null;
+        }, TimeSpan.FromSeconds(120), () => $"{node.Host} is not routed{(notThrough is null ? "" : $" past {notThrough}")}: {last}\n" +
+            LocalnetFixture.LogTail(node.Home));
+        return Routers.Select(r => Network[r]).Single(r => address.StartsWith(r.Address + ":", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A customer behind NAT (<see cref="StartNatNodeAsync"/>, then the customer's settings of <see cref="StartCustomerAsync"/>),
+    /// restarted with them; <paramref name="user"/> made unless it is to be recovered from a backup.
+    /// </summary>
+    public async Task<HostNode> StartNatCustomerAsync(Host host, string? user)
+    {
+        Assert.True(host.BehindNat, $"{host} is not behind NAT");
+        await SetAsync(host, ("services/proxy-transport/enabled", "true"), ("services/proxy-server/enabled", "false"));
+        return await StartCustomerAsync(host, user);
+    }
+
     /// <summary>Until <paramref name="host"/>'s DHT node has at least <paramref name="contacts"/> contacts.</summary>
     public static Task WaitDhtContactsAsync(Host host, int contacts)
     {
@@ -197,10 +259,13 @@ public sealed class GuideNetwork : IAsyncLifetime
             await host.Node.RunOkAsync("set", key, value);
     }
 
-    /// <summary>The core user whose identity URL (.../alice.xml) <paramref name="idurl"/> is, and the host that user is on.</summary>
-    public (Host Host, string User) CoreUserOf(string idurl)
+    /// <summary>
+    /// The supplier whose identity URL (.../alice.xml) <paramref name="idurl"/> is, and its host: a core user, or
+    /// <see cref="RoutedSupplier"/> on home-1 once the router part has started it.
+    /// </summary>
+    public (Host Host, string User) SupplierOf(string idurl)
     {
-        var (host, user) = Core.Single(c => idurl.EndsWith($"/{c.User}.xml", StringComparison.Ordinal));
+        var (host, user) = Core.Append((Host: "home-1", User: RoutedSupplier)).Single(c => idurl.EndsWith($"/{c.User}.xml", StringComparison.Ordinal));
         return (Network[host], user);
     }
 }
