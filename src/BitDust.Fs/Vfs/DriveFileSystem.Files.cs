@@ -378,18 +378,29 @@ public sealed partial class DriveFileSystem
 
     /// <summary>
     /// Records a sealed copy's attributes in the catalog and queues its upload under the path the file has now. Both happen
-    /// under the tree lock: a rename or unlink (git renames NAME.lock over NAME the moment it closes it, while the kernel's
-    /// release of that handle may still be on its way) can come before or after, never between reading the path and queueing.
-    /// A file unlinked meanwhile has had its copy retired already. Callers hold no content gate (the tree lock comes first).
+    /// while no path can change (<see cref="_paths"/>): a rename or unlink (git renames NAME.lock over NAME the moment it
+    /// closes it, while the kernel's release of that handle may still be on its way) comes before or after, never between
+    /// reading the path and queueing. Other operations, and other files being queued, go on meanwhile. A file unlinked before
+    /// has had its copy retired already. Callers hold no content gate and not the tree lock.
     /// </summary>
     private void QueueUpload(FileNode file, LocalContent content)
     {
-        lock (_tree)
+        _paths.EnterReadLock();
+        try
         {
-            if (file.Detached)
-                return;
+            string path;
+            lock (_tree)
+            {
+                if (file.Detached)
+                    return;
+                path = file.RemotePath;
+            }
             SaveEntry(file);
-            Queue.Enqueue(content, file.RemotePath, version => Durable(file, content, version));
+            Queue.Enqueue(content, path, version => Durable(file, content, version));
+        }
+        finally
+        {
+            _paths.ExitReadLock();
         }
     }
 

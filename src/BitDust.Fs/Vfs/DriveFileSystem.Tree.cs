@@ -26,7 +26,7 @@ public sealed partial class DriveFileSystem
         }
     }
 
-    public Errno RemoveDirectory(string path)
+    public Errno RemoveDirectory(string path) => ChangingPaths(() =>
     {
         if (_options.ReadOnly)
             return Errno.EROFS;
@@ -45,9 +45,9 @@ public sealed partial class DriveFileSystem
             _catalog.RemoveTreeEntry(folder.RemotePathBefore);
             return Errno.Ok;
         }
-    }
+    });
 
-    public Errno Unlink(string path)
+    public Errno Unlink(string path) => ChangingPaths(() =>
     {
         if (_options.ReadOnly)
             return Errno.EROFS;
@@ -61,9 +61,9 @@ public sealed partial class DriveFileSystem
             Remove(node);
             return Errno.Ok;
         }
-    }
+    });
 
-    public Errno Rename(string from, string to, RenameFlags flags)
+    public Errno Rename(string from, string to, RenameFlags flags) => ChangingPaths(() =>
     {
         if (_options.ReadOnly)
             return Errno.EROFS;
@@ -117,6 +117,20 @@ public sealed partial class DriveFileSystem
             node.Changed = now;
             _catalog.Rename(oldPath, node.RemotePath);
             return Errno.Ok;
+        }
+    });
+
+    /// <summary>Runs an operation that moves or removes nodes, while no upload is being queued under a path read before it.</summary>
+    private Errno ChangingPaths(Func<Errno> change)
+    {
+        _paths.EnterWriteLock();
+        try
+        {
+            return change();
+        }
+        finally
+        {
+            _paths.ExitWriteLock();
         }
     }
 

@@ -21,6 +21,9 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
     private readonly DriveOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _tree = new();
+
+    // Paths change (rename, unlink, rmdir) under the write side; an upload is queued under the path read, on the read side.
+    private readonly ReaderWriterLockSlim _paths = new();
     private readonly ConcurrentDictionary<ulong, DriveHandle> _handles = new();
     private readonly DirectoryNode _root;
     private readonly string _filesFolder;
@@ -219,6 +222,7 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
     {
         await StopSweeperAsync().ConfigureAwait(false);
         await Queue.DisposeAsync().ConfigureAwait(false);
+        _paths.Dispose();
     }
 
     private static partial class Log

@@ -115,21 +115,29 @@ internal static class MountCommand
         else
         {
             var local = File.Exists(LocalnetState.PathIn(LocalNetwork.DefaultFolder(home)));
-            Console.WriteLine($"""
-                The drive is mounted at {mountPoint}{(readOnly ? " (read-only)" : "")}.
-                  cp -r ~/Documents {mountPoint}/     files land in the local cache at disk speed and upload in the background
-                  ls -l {mountPoint}                  every file of this identity, from any machine it is restored on
-                  getfattr -d {mountPoint}/FILE       pending, durable or cached, and how many fragments are reachable
-                  ls {home.Stubs}                    a .f stub of every file: bitdust materialize FILE.f brings it back without the drive
-                  bitdust status                     identity, suppliers and their health, space, uploads
-                To stop: bitdust-mount --unmount {mountPoint}   (waits until every file is durable, with progress)
-                """);
-            if (local)
-                Console.WriteLine("         bitdust localnet down; bitdust stop      (the suppliers on this machine, then this node)");
-            else
-                Console.WriteLine("         bitdust stop                              (this node)");
+            Console.WriteLine($"The drive is mounted at {mountPoint}{(readOnly ? " (read-only)" : "")}.");
+            Tour([
+                ($"cp -r ~/Documents {mountPoint}/", "files land in the local cache at disk speed and upload in the background"),
+                ($"ls -l {mountPoint}", "every file of this identity, on any machine its identity backup is recovered on"),
+                ($"getfattr -d {mountPoint}/FILE", "pending, durable or cached, and how many fragments are reachable"),
+                ($"ls {home.Stubs}", "a .f stub of every file: bitdust materialize FILE.f brings it back without the drive"),
+                ("bitdust status", "identity, suppliers and their health, space, uploads"),
+            ]);
+            Console.WriteLine("To stop:");
+            Tour([
+                ($"bitdust-mount --unmount {mountPoint}", "waits until every file is durable, with progress"),
+                (local ? "bitdust localnet down; bitdust stop" : "bitdust stop", local ? "the suppliers on this machine, then this node" : "this node"),
+            ]);
         }
         return foreground ? await StayAsync(client, cancellationToken).ConfigureAwait(false) : ExitCodes.Ok;
+    }
+
+    /// <summary>Commands with what each does, in two aligned columns.</summary>
+    private static void Tour(IReadOnlyList<(string Command, string What)> lines)
+    {
+        var width = lines.Max(l => l.Command.Length) + 3;
+        foreach (var (command, what) in lines)
+            Console.WriteLine($"  {command.PadRight(width)}{what}");
     }
 
     /// <summary>Starts this node when it is not running; with no network configured, brings up a localnet for it first.</summary>

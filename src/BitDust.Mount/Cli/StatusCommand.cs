@@ -91,10 +91,13 @@ internal static class StatusCommand
         Console.WriteLine($"network    {line}");
         if (network?["proxy_transport"] is { } transport)
         {
-            var state = transport["state"]?.ToString();
-            Console.WriteLine(state == "CONNECTED"
-                ? $"router     reached through {transport["router"]} at {transport["router_address"]} (behind NAT)"
-                : $"router     {state?.ToLowerInvariant()}{(state == "DIRECT" ? ": reachable directly, no router needed" : "")}");
+            Console.WriteLine("router     " + transport["state"]?.ToString() switch
+            {
+                "CONNECTED" => $"reached through {transport["router"]} at {transport["router_address"]} (this node is behind NAT)",
+                "DIRECT" => "none needed: a router reached this node directly",
+                "NO_ROUTERS" => "none in this network: this node is reached at its own address",
+                var state => $"{state?.ToLowerInvariant()}: looking for a router",
+            });
         }
         if (network?["proxy_server"] is { } server)
             Console.WriteLine($"router     this node routes {server["routes"]} nodes (limit {server["routes_limit"]})");

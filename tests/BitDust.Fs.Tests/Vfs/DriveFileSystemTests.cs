@@ -87,18 +87,22 @@ public sealed class DriveFileSystemTests
         var catalog = drive.Customer.Storage.Catalog;
         var content = CustomerHarness.RandomBytes(50_000);
         var handle = drive.WriteOpen("/index.lock", content);
-        // The rename comes the moment closing has written the file's attributes, before its upload is queued.
-        var renamed = Errno.EIO;
-        var once = 0;
+        // The rename comes (on another thread, as the kernel sends it) the moment closing has written the file's attributes,
+        // before its upload is queued; closing then takes a while longer. It must not land in between.
+        Task<Errno>? rename = null;
         void RenameNow()
         {
-            if (catalog.FindTreeEntry("index.lock") is not null && Interlocked.Exchange(ref once, 1) == 0)
-                renamed = drive.Drive.Rename("/index.lock", "/index", RenameFlags.None);
+            if (rename is null && catalog.FindTreeEntry("index.lock") is not null)
+            {
+                rename = Task.Run(() => drive.Drive.Rename("/index.lock", "/index", RenameFlags.None));
+                Thread.Sleep(300);
+            }
         }
         catalog.Changed += RenameNow;
         Assert.Equal(Errno.Ok, drive.Drive.Release("/index.lock", handle));
         catalog.Changed -= RenameNow;
-        Assert.Equal(Errno.Ok, renamed);
+        Assert.NotNull(rename);
+        Assert.Equal(Errno.Ok, await rename.WaitAsync(CustomerHarness.StepTimeout));
 
         await drive.ReopenWithEmptyCacheAsync();
 
