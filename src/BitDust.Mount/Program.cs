@@ -19,6 +19,9 @@ internal static class Program
         ];
         foreach (var command in commands)
             root.Subcommands.Add(command);
-        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+        // Ctrl-C and SIGTERM cancel the action's token, and every action stops on it; the default 2 s before the process is
+        // ended regardless would cut short the drive's flush on Ctrl-C (bitdust mount --foreground) and a node's clean stop.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromHours(1) };
+        return await root.Parse(args).InvokeAsync(invocation).ConfigureAwait(false);
     }
 }

@@ -19,7 +19,10 @@ public sealed partial class UploadQueue : IAsyncDisposable
 
     private readonly CustomerStorage _storage;
     private readonly ILogger _logger;
-    private readonly TimeSpan _gather;
+    private readonly TimeSpan _quiet;
+    private readonly TimeSpan _gatherAtMost;
+    private long _lastEnqueued;
+    private volatile bool _now;
     private readonly TimeSpan _retryAfter;
     private readonly Lock _gate = new();
     private readonly List<QueuedUpload> _queued = [];
@@ -32,11 +35,21 @@ public sealed partial class UploadQueue : IAsyncDisposable
     private Task? _loop;
     private string? _lastError;
 
-    public UploadQueue(CustomerStorage storage, ILogger logger, TimeSpan? gather = null, TimeSpan? retryAfter = null)
+    /// <summary>Bytes a batch gathers at most before it starts, even while files keep being closed.</summary>
+    public const long BatchBytes = 256L << 20;
+
+    /// <summary>
+    /// A batch starts once no file was closed for <paramref name="quiet"/> (default 1 s), after <paramref name="gatherAtMost"/>
+    /// (default 5 s) or <see cref="BatchBytes"/> at the latest, or at once when someone waits for it (fsync, unmount): a burst
+    /// of small files (cp -r, tar x) is closed at local speed before its upload takes the CPU, and goes up as one job.
+    /// </summary>
+    public UploadQueue(CustomerStorage storage, ILogger logger, TimeSpan? quiet = null, TimeSpan? gatherAtMost = null,
+        TimeSpan? retryAfter = null)
     {
         _storage = storage;
         _logger = logger;
-        _gather = gather ?? TimeSpan.FromMilliseconds(200);
+        _quiet = quiet ?? TimeSpan.FromSeconds(1);
+        _gatherAtMost = gatherAtMost ?? TimeSpan.FromSeconds(5);
         _retryAfter = retryAfter ?? TimeSpan.FromSeconds(5);
     }
 
@@ -101,6 +114,19 @@ public sealed partial class UploadQueue : IAsyncDisposable
             _paths[content] = remotePath;
             _pending.Add(content);
         }
+        Interlocked.Exchange(ref _lastEnqueued, Environment.TickCount64);
+        Wake();
+    }
+
+    /// <summary>Starts what is queued without waiting for a quiet moment: someone waits for it to be durable.</summary>
+    public void StartNow()
+    {
+        _now = true;
+        Wake();
+    }
+
+    private void Wake()
+    {
         if (_wake.CurrentCount == 0)
             _wake.Release();
     }
@@ -125,6 +151,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
     /// <summary>Waits until nothing is pending, reporting the bytes left as they go down.</summary>
     public async Task FlushAsync(IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        StartNow();
         while (true)
         {
             var left = PendingBytes;
@@ -143,7 +170,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
             while (true)
             {
                 await _wake.WaitAsync(stop).ConfigureAwait(false);
-                await Task.Delay(_gather, stop).ConfigureAwait(false);
+                await GatherAsync(stop).ConfigureAwait(false);
                 UploadBatch? batch;
                 List<QueuedUpload> sent;
                 lock (_gate)
@@ -163,6 +190,24 @@ public sealed partial class UploadQueue : IAsyncDisposable
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Waits until the batch should start: a quiet moment, its time or size limit, or <see cref="StartNow"/>.</summary>
+    private async Task GatherAsync(CancellationToken cancellationToken)
+    {
+        var since = Environment.TickCount64;
+        while (!_now)
+        {
+            var now = Environment.TickCount64;
+            long bytes;
+            lock (_gate)
+                bytes = _batch?.Bytes ?? 0;
+            if (now - Interlocked.Read(ref _lastEnqueued) >= _quiet.TotalMilliseconds || now - since >= _gatherAtMost.TotalMilliseconds ||
+                bytes >= BatchBytes)
+                break;
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+        }
+        _now = false;
     }
 
     private async Task WatchAsync(Transfer transfer, IReadOnlyList<QueuedUpload> uploads)

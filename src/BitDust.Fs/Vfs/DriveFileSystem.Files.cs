@@ -288,6 +288,7 @@ public sealed partial class DriveFileSystem
             return Errno.Ok;
         if (sealedNow)
             QueueUpload(file, waited);
+        Queue.StartNow();
         var failure = waited.WhenDurable.GetAwaiter().GetResult();
         if (failure is null)
             return Errno.Ok;

@@ -78,7 +78,10 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         while (OpenForWriting().Count > 0 || Queue.PendingFiles > 0)
+        {
+            Queue.StartNow();
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Bytes of every file in the drive: what counts against the quota.</summary>

@@ -112,6 +112,71 @@ public sealed class DriveFileSystemTests
     }
 
     [Fact]
+    public async Task Fsync_returns_once_the_file_is_durable_and_says_EIO_when_the_network_cannot_store_it()
+    {
+        await using var drive = await DriveHarness.StartAsync();
+        var content = CustomerHarness.RandomBytes(300_000);
+        var handle = drive.WriteOpen("/kept", content);
+        Assert.Equal("pending", drive.Attribute("/kept", DriveFileSystem.StateAttribute));
+        Assert.Equal(Errno.Ok, await Task.Run(() => drive.Drive.Sync("/kept", handle, dataOnly: false)).WaitAsync(CustomerHarness.StepTimeout));
+        Assert.Equal("cached", drive.Attribute("/kept", DriveFileSystem.StateAttribute));
+        // Durable: at least k = 4 of its 7 fragments are stored (the others follow in the background).
+        Assert.Matches("^[4-7]/7$", drive.Attribute("/kept", DriveFileSystem.FragmentsAttribute));
+        Assert.Equal(Errno.Ok, drive.Drive.Release("/kept", handle));
+
+        // 4 of 7 suppliers gone: fewer than the k = 4 fragments of a block can be stored.
+        foreach (var supplier in drive.Customer.Suppliers.Take(4))
+            await supplier.StopAsync();
+        var lost = drive.WriteOpen("/lost", CustomerHarness.RandomBytes(100_000));
+        Assert.Equal(Errno.EIO, await Task.Run(() => drive.Drive.Sync("/lost", lost, dataOnly: false)).WaitAsync(CustomerHarness.StepTimeout));
+        Assert.Equal("pending", drive.Attribute("/lost", DriveFileSystem.StateAttribute));
+        Assert.Equal(Errno.Ok, drive.Drive.Release("/lost", lost));
+    }
+
+    [Fact]
+    public async Task Readers_and_writers_of_one_file_at_the_same_time_see_it_as_on_a_local_disk()
+    {
+        await using var drive = await DriveHarness.StartAsync();
+        const int Chunk = 16 * 1024;
+        const int Chunks = 64;
+        var fs = drive.Drive;
+        Assert.Equal(Errno.Ok, fs.Create("/shared", 0x1A4, OpenFlags.ReadWrite | OpenFlags.Create, 0, 0, out var first));
+        Assert.Equal(Errno.Ok, fs.Open("/shared", OpenFlags.ReadWrite, out var second));
+        var expected = new byte[Chunk * Chunks];
+        // Two writers on two handles, even and odd chunks; two readers checking that what they read was written.
+        var writers = new[] { (Handle: first, Parity: 0), (Handle: second, Parity: 1) }.Select(w => Task.Run(() =>
+        {
+            for (var i = w.Parity; i < Chunks; i += 2)
+            {
+                var data = Enumerable.Repeat((byte)(i + 1), Chunk).ToArray();
+                data.CopyTo(expected, i * Chunk);
+                Assert.Equal(Errno.Ok, fs.Write("/shared", w.Handle, data, (long)i * Chunk, out var written));
+                Assert.Equal(Chunk, written);
+            }
+        })).ToArray();
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            Assert.Equal(Errno.Ok, fs.Open("/shared", OpenFlags.ReadOnly, out var reader));
+            var buffer = new byte[Chunk];
+            while (!writers.All(w => w.IsCompleted))
+            {
+                var at = Random.Shared.Next(Chunks);
+                Assert.Equal(Errno.Ok, fs.Read("/shared", reader, buffer, (long)at * Chunk, out var read));
+                // What is not written yet reads as zeros (a hole) or is beyond the end; nothing ever reads as another chunk's bytes.
+                Assert.True(buffer.AsSpan(0, read).IndexOfAnyExcept((byte)0, (byte)(at + 1)) < 0, $"chunk {at} read back foreign bytes");
+            }
+            Assert.Equal(Errno.Ok, fs.Release("/shared", reader));
+        })).ToArray();
+        await Task.WhenAll([.. writers, .. readers]).WaitAsync(CustomerHarness.StepTimeout);
+        Assert.Equal(Errno.Ok, fs.Release("/shared", first));
+        Assert.Equal(Errno.Ok, fs.Release("/shared", second));
+        Assert.Equal(expected, drive.ReadFile("/shared"));
+
+        await drive.ReopenWithEmptyCacheAsync();
+        Assert.Equal(expected, drive.ReadFile("/shared"));
+    }
+
+    [Fact]
     public async Task Errors_are_the_errno_a_local_disk_gives()
     {
         await using var drive = await DriveHarness.StartAsync(quota: 1L << 20);

@@ -152,6 +152,97 @@ public sealed class DriveCacheTests(FourSupplierLocalnet net, ITestOutputHelper 
         await net.Customer.RunOkAsync("mount", "--unmount", mountPoint);
     }
 
+    [Fact]
+    public async Task The_drive_comes_off_cleanly_by_fusermount_by_SIGTERM_to_the_node_by_Ctrl_C_and_by_force_and_loses_nothing()
+    {
+        var mountPoint = Path.Combine(net.WorkFolder, $"drive-{Guid.NewGuid():N}");
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        async Task WriteAsync(string name, long size)
+        {
+            TestFiles.WriteRandom(Path.Combine(mountPoint, name), size);
+            files[name] = TestFiles.Sha256(Path.Combine(mountPoint, name));
+        }
+
+        // fusermount3 -u from outside: the mount goes, the node stays, what was pending uploads on.
+        await using (await MountedDrive.MountAsync(net.Customer, mountPoint))
+        {
+            await WriteAsync("by-fusermount.bin", 20L << 20);
+            await MountedDrive.ShellOkAsync($"fusermount3 -u '{mountPoint}'");
+            await LocalnetFixture.PollAsync(async () => (await DriveStatusAsync())["state"]!.GetValue<string>() == "READY" ? "off" : null,
+                TimeSpan.FromSeconds(30), () => "the drive service did not see the mount go");
+            Assert.False(MountedDrive.IsMounted(mountPoint));
+        }
+
+        // SIGTERM to the node: it unmounts on its way out, leaving no dead mount behind.
+        await using (await MountedDrive.MountAsync(net.Customer, mountPoint))
+        {
+            await WriteAsync("by-sigterm.bin", 20L << 20);
+            var pid = net.Customer.DaemonPid() ?? throw new InvalidOperationException("no node running");
+            await MountedDrive.ShellOkAsync($"kill -TERM {pid}");
+            await LocalnetFixture.PollAsync(() => Task.FromResult(net.Customer.DaemonPid() is null || !ProcessRuns(pid) ? "gone" : null),
+                TimeSpan.FromSeconds(60), () => $"the node (pid {pid}) did not stop on SIGTERM");
+            Assert.False(MountedDrive.IsMounted(mountPoint), "SIGTERM left the mount behind");
+        }
+
+        // Ctrl-C of a foreground mount: it flushes, unmounts and exits 0.
+        using (var foreground = StartForeground(mountPoint))
+        {
+            var printed = foreground.StandardOutput.ReadToEndAsync();
+            await LocalnetFixture.PollAsync(() => Task.FromResult(MountedDrive.IsMounted(mountPoint) ? "mounted" : null), LocalnetFixture.ReadyTimeout,
+                () => "bitdust mount --foreground did not mount");
+            await WriteAsync("by-ctrl-c.bin", 20L << 20);
+            await MountedDrive.ShellOkAsync($"kill -INT {foreground.Id}");
+            await foreground.WaitForExitAsync().WaitAsync(LocalnetFixture.TransferTimeout);
+            var output = await printed;
+            Assert.True(foreground.ExitCode == 0, $"bitdust mount --foreground exited {foreground.ExitCode} on Ctrl-C: {output}");
+            Assert.Contains("Unmounted: every file closed in the drive is durable", output, StringComparison.Ordinal);
+            Assert.False(MountedDrive.IsMounted(mountPoint));
+        }
+
+        // --force: at once, naming what is not durable yet; it uploads on.
+        await using (await MountedDrive.MountAsync(net.Customer, mountPoint))
+        {
+            await WriteAsync("by-force.bin", 40L << 20);
+            var forced = await net.Customer.RunOkAsync("mount", "--unmount", mountPoint, "--force");
+            Assert.False(MountedDrive.IsMounted(mountPoint));
+            Assert.True(forced.Contains("  by-force.bin", StringComparison.Ordinal) || forced.Contains("0 files were not durable", StringComparison.Ordinal),
+                forced);
+        }
+
+        // All four are in the network, byte-exact, read with an empty cache.
+        await net.WaitUploadsCompleteAsync();
+        await using (await RemountWithEmptyCacheAsync(mountPoint))
+        {
+            foreach (var (name, hash) in files)
+                Assert.Equal(hash, TestFiles.Sha256(Path.Combine(mountPoint, name)));
+            await net.Customer.RunOkAsync("mount", "--unmount", mountPoint);
+        }
+    }
+
+    private Process StartForeground(string mountPoint)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "bitdust.dll"), "mount", mountPoint, "--foreground" })
+            start.ArgumentList.Add(argument);
+        start.Environment["BITDUST_HOME"] = net.Customer.Home;
+        var process = Process.Start(start)!;
+        _ = process.StandardError.ReadToEndAsync();
+        return process;
+    }
+
+    private static bool ProcessRuns(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>As a new machine's drive would start: the node stopped, the drive's cache deleted, then mounted again.</summary>
     private async Task<MountedDrive> RemountWithEmptyCacheAsync(string mountPoint)
     {
