@@ -241,6 +241,24 @@ public sealed class GuideNetwork : IAsyncLifetime
         return await StartCustomerAsync(host, user);
     }
 
+    /// <summary>
+    /// The customer <paramref name="customer"/> moves to <paramref name="machine"/> as its owner would to a new computer: an
+    /// identity backup (kept in <paramref name="work"/>), the old node stopped, and on the new machine only the network's
+    /// settings and the backup recovered into a fresh home. Returns the new node once its customer is READY.
+    /// </summary>
+    public async Task<HostNode> MoveCustomerAsync(HostNode customer, Host machine, string work)
+    {
+        var backup = Path.Combine(work, "identity.backup");
+        var passphrase = Path.Combine(work, "passphrase");
+        await File.WriteAllTextAsync(passphrase, Passphrase);
+        await customer.RunOkAsync("identity", "backup", backup, "--passphrase-file", passphrase);
+        await customer.RunOkAsync("stop");
+        var again = machine.BehindNat ? await StartNatCustomerAsync(machine, user: null) : await StartCustomerAsync(machine, user: null);
+        await again.RunOkAsync("identity", "recover", backup, "--passphrase-file", passphrase);
+        await LocalnetFixture.WaitReadyAsync(again);
+        return again;
+    }
+
     /// <summary>Until <paramref name="host"/>'s DHT node has at least <paramref name="contacts"/> contacts.</summary>
     public static Task WaitDhtContactsAsync(Host host, int contacts)
     {

@@ -75,14 +75,7 @@ public sealed partial class GuideWalkthroughTests
         var backedUp = LocalnetFixture.WaitBackedUpAsync(nora);
         await LocalnetFixture.FileOkAsync(nora, "upload", Path.Combine(source, names[0]), "after-the-unmount.txt");
         await backedUp;
-        var backup = Path.Combine(work, "nora.backup");
-        var passphrase = Path.Combine(work, "passphrase");
-        await File.WriteAllTextAsync(passphrase, GuideNetwork.Passphrase);
-        await nora.RunOkAsync("identity", "backup", backup, "--passphrase-file", passphrase);
-        await nora.RunOkAsync("stop");
-        var again = await guide.StartNatCustomerAsync(guide.Network["home-3"], user: null);
-        await again.RunOkAsync("identity", "recover", backup, "--passphrase-file", passphrase);
-        await LocalnetFixture.WaitReadyAsync(again);
+        var again = await guide.MoveCustomerAsync(nora, guide.Network["home-3"], work);
         var restoredMount = Path.Combine(work, "drive-again");
         await using (await MountedDrive.MountAsync(again, restoredMount))
         {

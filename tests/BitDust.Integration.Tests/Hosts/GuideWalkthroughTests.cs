@@ -83,17 +83,10 @@ public sealed partial class GuideWalkthroughTests(GuideNetwork guide, ITestOutpu
         await File.WriteAllTextAsync(marker, "after the unmount\n");
         await LocalnetFixture.FileOkAsync(erin, "upload", marker, "marker.txt");
         await backedUp;
-        var backup = Path.Combine(work, "erin.backup");
-        var passphrase = Path.Combine(work, "passphrase");
-        await File.WriteAllTextAsync(passphrase, GuideNetwork.Passphrase);
-        await erin.RunOkAsync("identity", "backup", backup, "--passphrase-file", passphrase);
-        await erin.RunOkAsync("stop");
 
         // Another machine on another host: a fresh home, the network's settings and the identity backup; nothing else.
         var desktop = guide.Network["host-f"];
-        var again = await guide.StartCustomerAsync(desktop, user: null);
-        await again.RunOkAsync("identity", "recover", backup, "--passphrase-file", passphrase);
-        await LocalnetFixture.WaitReadyAsync(again);
+        var again = await guide.MoveCustomerAsync(erin, desktop, work);
         var restoredMount = Path.Combine(work, "drive-again");
         await using (await MountedDrive.MountAsync(again, restoredMount))
         {

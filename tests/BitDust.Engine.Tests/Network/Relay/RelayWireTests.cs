@@ -44,17 +44,7 @@ public sealed class RelayWireTests
     {
         var parsers = AllParsers().ToDictionary(p => p.Name, p => p.Parse);
         foreach (var (name, body) in ValidBodies())
-        {
-            var (parsed, error) = parsers[name](body);
-            Assert.True(parsed, $"{name}: {error}");
-            for (var length = 0; length < body.Length; length++)
-            {
-                var (prefixParsed, prefixError) = parsers[name](body[..length]);
-                Assert.False(prefixParsed, $"{name} accepted {length} of {body.Length} bytes");
-                Assert.False(string.IsNullOrEmpty(prefixError));
-            }
-            Assert.False(parsers[name]([.. body, 0]).Parsed, $"{name} accepted a trailing byte");
-        }
+            WireParserChecks.AssertTakenExactly(name, parsers[name], body);
     }
 
     [Fact]
@@ -143,23 +133,13 @@ public sealed class RelayWireTests
             ArbMap.Default.GeneratorFor<byte[]>().Select(tail => (byte[])[.. "BDRL"u8, RelayPreamble.Version, .. tail]),
             Gen.Choose(0, 255).SelectMany(length => Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), length))
                 .Select(tail => (byte[])[RelayMessages.Version, 0, 3, .. tail]));
-        Prop.ForAll(garbage.ToArbitrary(), bytes => AllParsers().All(p => Answers(p.Parse, bytes)))
+        Prop.ForAll(garbage.ToArbitrary(), bytes => AllParsers().All(p => WireParserChecks.Answers(p.Parse, bytes)))
             .Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
     }
 
     [Fact]
-    public void Truncated_or_mutated_valid_bodies_give_every_parser_a_clean_answer()
-    {
-        var bodies = ValidBodies().Select(b => b.Bytes).ToArray();
-        var damaged = from body in Gen.Elements(bodies)
-                      from cut in Gen.Choose(0, body.Length)
-                      from flip in Gen.Choose(0, body.Length - 1)
-                      from mask in Gen.Choose(1, 255)
-                      from mutate in ArbMap.Default.GeneratorFor<bool>()
-                      select mutate ? Flip(body, flip, (byte)mask) : body[..cut];
-        Prop.ForAll(damaged.ToArbitrary(), bytes => AllParsers().All(p => Answers(p.Parse, bytes)))
-            .Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
-    }
+    public void Truncated_or_mutated_valid_bodies_give_every_parser_a_clean_answer() =>
+        WireParserChecks.DamagedBodiesGetCleanAnswers(ValidBodies().Select(b => b.Bytes).ToArray(), AllParsers().Select(p => p.Parse));
 
     [Fact]
     public async Task Streamed_preambles_and_answers_are_read_to_their_end_and_not_a_byte_further()
@@ -182,18 +162,5 @@ public sealed class RelayWireTests
         var (none, cutError) = await RelayPreamble.ReadAsync(cut, CancellationToken.None);
         Assert.Null(none);
         Assert.Contains("a relay Accept is 22 bytes, not 10", cutError, StringComparison.Ordinal);
-    }
-
-    private static bool Answers(Func<byte[], (bool Parsed, string? Error)> parse, byte[] bytes)
-    {
-        var (parsed, error) = parse(bytes);
-        return parsed ? error is null : !string.IsNullOrEmpty(error);
-    }
-
-    private static byte[] Flip(byte[] body, int index, byte mask)
-    {
-        var copy = body.ToArray();
-        copy[index] ^= mask;
-        return copy;
     }
 }

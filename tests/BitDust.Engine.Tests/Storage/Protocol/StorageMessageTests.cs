@@ -62,23 +62,13 @@ public sealed class StorageMessageTests
             ArbMap.Default.GeneratorFor<byte[]>().Select(tail => (byte[])[StorageWire.Version, .. tail]),
             Gen.Choose(0, 255).SelectMany(length => Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), length))
                 .Select(tail => (byte[])[StorageWire.Version, 0, 0, 0, .. tail]));
-        Prop.ForAll(garbage.ToArbitrary(), bytes => AllParsers().All(p => Answers(p.Parse, bytes)))
+        Prop.ForAll(garbage.ToArbitrary(), bytes => AllParsers().All(p => WireParserChecks.Answers(p.Parse, bytes)))
             .Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
     }
 
     [Fact]
-    public void Truncated_or_mutated_valid_bodies_give_every_parser_a_clean_answer()
-    {
-        var bodies = ValidBodies().ToArray();
-        var damaged = from body in Gen.Elements(bodies)
-                      from cut in Gen.Choose(0, body.Length)
-                      from flip in Gen.Choose(0, body.Length - 1)
-                      from mask in Gen.Choose(0, 255)
-                      from mutate in ArbMap.Default.GeneratorFor<bool>()
-                      select mutate ? Flip(body, flip, (byte)mask) : body[..cut];
-        Prop.ForAll(damaged.ToArbitrary(), bytes => AllParsers().All(p => Answers(p.Parse, bytes)))
-            .Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
-    }
+    public void Truncated_or_mutated_valid_bodies_give_every_parser_a_clean_answer() =>
+        WireParserChecks.DamagedBodiesGetCleanAnswers(ValidBodies().ToArray(), AllParsers().Select(p => p.Parse));
 
     [Fact]
     public void Every_valid_body_parses_and_every_strict_prefix_of_it_is_refused_by_its_own_parser()
@@ -90,17 +80,7 @@ public sealed class StorageMessageTests
         });
         var parsers = AllParsers().ToDictionary(p => p.Name, p => p.Parse);
         foreach (var (body, name) in pairs)
-        {
-            var (parsed, error) = parsers[name](body);
-            Assert.True(parsed, $"{name}: {error}");
-            for (var length = 0; length < body.Length; length++)
-            {
-                var (prefixParsed, prefixError) = parsers[name](body[..length]);
-                Assert.False(prefixParsed, $"{name} accepted {length} of {body.Length} bytes");
-                Assert.False(string.IsNullOrEmpty(prefixError));
-            }
-            Assert.False(parsers[name]([.. body, 0]).Parsed, $"{name} accepted a trailing byte");
-        }
+            WireParserChecks.AssertTakenExactly(name, parsers[name], body);
     }
 
     [Fact]
@@ -172,18 +152,5 @@ public sealed class StorageMessageTests
         Assert.Contains("not UTF-8", error, StringComparison.Ordinal);
         Assert.True(MetaMessages.TryReadGet(MetaMessages.EncodeGet(Encoding.UTF8.GetString("caf\u00e9"u8)), out var name, out _));
         Assert.Equal("café", name);
-    }
-
-    private static bool Answers(Func<byte[], (bool Parsed, string? Error)> parse, byte[] bytes)
-    {
-        var (parsed, error) = parse(bytes);
-        return parsed ? error is null : !string.IsNullOrEmpty(error);
-    }
-
-    private static byte[] Flip(byte[] body, int index, byte mask)
-    {
-        var copy = body.ToArray();
-        copy[index] ^= mask;
-        return copy;
     }
 }
