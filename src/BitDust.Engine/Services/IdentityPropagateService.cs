@@ -67,8 +67,8 @@ public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIde
         await _publishGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await publisher.UpdateContactsAsync(await CurrentContactsAsync(cancellationToken).ConfigureAwait(false), cancellationToken)
-                .ConfigureAwait(false);
+            var contacts = await CurrentContactsAsync(cancellationToken).ConfigureAwait(false);
+            return await publisher.UpdateContactsAsync(contacts, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -66,7 +66,9 @@ public sealed class LocalContent : FileContent, IEvictable
             _credit += bytes;
     }
 
-    /// <summary>A new, empty, dirty copy in <paramref name="folder"/>, with <paramref name="credit"/> bytes of room already counted.</summary>
+    /// <summary>
+    /// A new, empty, dirty copy in <paramref name="folder"/>, with <paramref name="credit"/> bytes of room already counted.
+    /// </summary>
     public static LocalContent Create(string folder, CacheSpace space, long credit = 0)
     {
         var path = System.IO.Path.Combine(folder, Guid.NewGuid().ToString("N"));

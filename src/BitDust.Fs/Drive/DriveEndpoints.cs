@@ -77,7 +77,8 @@ public static class DriveEndpoints
     private static object Show(DriveStatus status) => new
     {
         state = status.State, mount_point = status.MountPoint, pending_files = status.PendingFiles, pending_bytes = status.PendingBytes,
-        pending = status.PendingPaths.Take(100), open_for_writing = status.OpenForWriting.Take(100), last_error = status.LastError, cache_used = status.CacheUsed,
+        pending = status.PendingPaths.Take(100), open_for_writing = status.OpenForWriting.Take(100), last_error = status.LastError,
+        cache_used = status.CacheUsed,
         cache_limit = status.CacheLimit, used_bytes = status.UsedBytes, quota = status.Quota,
         fragments_requested = status.FragmentsRequested,
     };

@@ -141,7 +141,8 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
         {
             var drive = _drive;
             return new DriveStatus(State, _mountPoint, drive?.Queue.PendingFiles ?? 0, drive?.Queue.PendingBytes ?? 0,
-                drive?.Queue.PendingPaths() ?? [], drive?.OpenForWriting() ?? [], drive?.Queue.LastError, drive?.Space.Used ?? 0, drive?.Space.Limit ?? 0,
+                drive?.Queue.PendingPaths() ?? [], drive?.OpenForWriting() ?? [], drive?.Queue.LastError, drive?.Space.Used ?? 0,
+                drive?.Space.Limit ?? 0,
                 drive?.UsedBytes ?? 0, config.GetSize("services/customer/needed-space"), drive?.FragmentsRequested ?? 0);
         }
     }
@@ -187,4 +188,5 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
 
 /// <summary>What <c>/drive/status/v1</c> shows.</summary>
 public sealed record DriveStatus(string State, string? MountPoint, int PendingFiles, long PendingBytes, IReadOnlyList<string> PendingPaths,
-    IReadOnlyList<string> OpenForWriting, string? LastError, long CacheUsed, long CacheLimit, long UsedBytes, long Quota, long FragmentsRequested);
+    IReadOnlyList<string> OpenForWriting, string? LastError, long CacheUsed, long CacheLimit, long UsedBytes, long Quota,
+    long FragmentsRequested);

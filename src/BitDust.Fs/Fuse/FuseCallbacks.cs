@@ -400,6 +400,7 @@ internal static partial class FuseLog
     [LoggerMessage(Level = LogLevel.Error, Message = "FUSE {Operation} threw; answered EIO")]
     public static partial void OperationThrew(ILogger logger, string operation, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "the kernel's read-ahead stays as it was: {Setting} cannot be written ({Reason})")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "the kernel's read-ahead stays as it was: {Setting} cannot be written ({Reason})")]
     public static partial void ReadAheadKept(ILogger logger, string setting, string reason);
 }

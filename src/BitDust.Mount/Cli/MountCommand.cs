@@ -126,7 +126,9 @@ internal static class MountCommand
             Console.WriteLine("To stop:");
             Tour([
                 ($"bitdust-mount --unmount {mountPoint}", "waits until every file is durable, with progress"),
-                (local ? "bitdust localnet down; bitdust stop" : "bitdust stop", local ? "the suppliers on this machine, then this node" : "this node"),
+                local
+                    ? ("bitdust localnet down; bitdust stop", "the suppliers on this machine, then this node")
+                    : ("bitdust stop", "this node"),
             ]);
         }
         return foreground ? await StayAsync(client, cancellationToken).ConfigureAwait(false) : ExitCodes.Ok;
@@ -227,7 +229,8 @@ internal static class MountCommand
                 if (!interactive && !json && printed.Elapsed >= TimeSpan.FromSeconds(2))
                 {
                     Console.WriteLine(open > 0
-                        ? $"waiting for {open} files still open for writing ({last?["open_for_writing"]?[0]}...), then {Units.Bytes(left)} to upload"
+                        ? $"waiting for {open} files still open for writing ({last?["open_for_writing"]?[0]}...), " +
+                          $"then {Units.Bytes(left)} to upload"
                         : $"flushing: {last?["pending_files"]} files, {Units.Bytes(left)} left");
                     printed.Restart();
                 }

@@ -37,7 +37,9 @@ internal static class StatusCommand
         using var client = new ApiClient(home);
         if (PidFile.ReadLivePid(home) is null || !await client.IsHealthyAsync(cancellationToken).ConfigureAwait(false))
         {
-            Console.WriteLine(json ? """{"running": false}""" : $"BitDust node in {home.Root} is not running (start it with: bitdust daemon).");
+            Console.WriteLine(json
+                ? """{"running": false}"""
+                : $"BitDust node in {home.Root} is not running (start it with: bitdust daemon).");
             return ExitCodes.NotRunning;
         }
         var answers = await Task.WhenAll(Parts.Select(async part =>
@@ -68,7 +70,8 @@ internal static class StatusCommand
         PrintDrive(status["drive"]);
         var services = status["services"]?.AsArray() ?? [];
         var off = services.Where(s => s?["state"]?.ToString() == "OFF").Select(s => s!["name"]!.ToString()).ToList();
-        Console.WriteLine($"services   {services.Count - off.Count} on{(off.Count > 0 ? $"; off: {string.Join(", ", off)}" : "")} (bitdust states)");
+        var offList = off.Count > 0 ? $"; off: {string.Join(", ", off)}" : "";
+        Console.WriteLine($"services   {services.Count - off.Count} on{offList} (bitdust states)");
     }
 
     private static void PrintIdentity(JsonNode? identity)
@@ -165,7 +168,8 @@ internal static class StatusCommand
         Console.WriteLine($"drive      {drive["state"]!.ToString().ToLowerInvariant()} at {drive["mount_point"]}: " +
             $"{drive["pending_files"]} files ({Units.Bytes(drive["pending_bytes"]!.GetValue<long>())}) waiting to upload" +
             $"{(open > 0 ? $", {open} open for writing" : "")}; cache {Units.Bytes(drive["cache_used"]!.GetValue<long>())} of " +
-            $"{Units.Bytes(drive["cache_limit"]!.GetValue<long>())}{(drive["last_error"] is { } error ? $"; last upload error: {error}" : "")}");
+            $"{Units.Bytes(drive["cache_limit"]!.GetValue<long>())}" +
+            (drive["last_error"] is { } error ? $"; last upload error: {error}" : ""));
     }
 
     private static string Ago(JsonNode? time)

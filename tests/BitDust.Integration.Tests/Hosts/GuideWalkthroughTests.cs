@@ -136,7 +136,8 @@ public sealed partial class GuideWalkthroughTests(GuideNetwork guide, ITestOutpu
             var version = LocalnetFixture.Result(await gina.ApiAsync(HttpMethod.Get, "/file/info/v1?remote_path=big.bin"))["versions"]![0]!;
             var blocks = version["blocks"]!.AsArray();
             Assert.All(blocks, b => Assert.True(b!["healthy"]!.GetValue<int>() >= b["needed"]!.GetValue<int>(), b.ToJsonString()));
-            Assert.True(blocks.Any(b => b!["healthy"]!.GetValue<int>() == b["total"]!.GetValue<int>() - 1),
+            // (A router on the cut host takes the supplier it routes with it: then a block may lack two, still k of 4.)
+            Assert.True(blocks.Any(b => b!["healthy"]!.GetValue<int>() < b["total"]!.GetValue<int>()),
                 $"no block lacks {user}'s fragment (was the upload over before the cut?): {version.ToJsonString()}");
 
             // Read back while the supplier is still gone.

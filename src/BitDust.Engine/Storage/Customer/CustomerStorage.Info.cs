@@ -34,8 +34,9 @@ public sealed partial class CustomerStorage
     }
 
     private static bool IsReachable(CatalogFragment fragment, IReadOnlyList<FamilyMember?> members) =>
-        fragment.Key.Position < members.Count && members[fragment.Key.Position] is { State: SupplierState.Hired or SupplierState.Connected } member
-        && member.Supplier == fragment.Supplier;
+        fragment.Key.Position < members.Count &&
+        members[fragment.Key.Position] is { State: SupplierState.Hired or SupplierState.Connected } member &&
+        member.Supplier == fragment.Supplier;
 
     /// <summary>Bytes (headers included) of the fragments stored at each position of the family, over every version.</summary>
     public long[] UsedBytesByPosition()
