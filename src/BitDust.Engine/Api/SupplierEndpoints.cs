@@ -11,7 +11,9 @@ namespace BitDust.Engine.Api;
 /// <summary>
 /// The employer's verbs on the customer's family: <c>/supplier/replace/v1</c> (POST, or DELETE as BitDust has it) fires the
 /// supplier at a position and hires another now; <c>/supplier/ping/v1</c> and <c>/supplier/audit/v1</c> ping or audit every
-/// member now and answer with each one's result. Bad input is a 400; an employer that is off or still waiting is a 409.
+/// member now and answer with each one's result; <c>/supplier/family/new/v1</c> makes a customer whose recovered identity finds
+/// no family in the network stop looking and hire a new one. Bad input is a 400; an employer that is off or still waiting is a
+/// 409.
 /// </summary>
 public static class SupplierEndpoints
 {
@@ -21,6 +23,17 @@ public static class SupplierEndpoints
             ReplaceAsync(node, request, cancellationToken));
         api.MapDelete("/supplier/replace/v1", (HttpRequest request, CancellationToken cancellationToken) =>
             ReplaceAsync(node, request, cancellationToken));
+
+        api.MapPost("/supplier/family/new/v1", () =>
+        {
+            var customer = node.Services.Running<CustomerService>();
+            if (customer is null)
+                return ApiResult.Error(StatusCodes.Status409Conflict, "the customer service is not running; `bitdust states` says why");
+            return customer.HireNewFamily()
+                ? ApiResult.Ok(new { state = "HIRING" })
+                : ApiResult.Error(StatusCodes.Status409Conflict, $"the customer is {customer.State}, not looking for its family: " +
+                    "a new family is hired only by a customer whose recovered identity finds none");
+        });
 
         api.MapPost("/supplier/ping/v1", async (CancellationToken cancellationToken) =>
         {

@@ -30,6 +30,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
     private CancellationTokenSource? _stop;
     private Task? _running;
     private TaskCompletionSource _ready = NewReady();
+    private TaskCompletionSource _newFamily = NewReady();
     private volatile string _state = "OFF";
     private volatile string? _detail;
 
@@ -40,7 +41,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
     /// <summary>OFF, FAMILY LOOKUP, HIRING, RESTORING, READY or FAILED.</summary>
     public string State => _state;
 
-    /// <summary>What the state means right now ("found 5 of 7 suppliers", the reason of a failure), or null.</summary>
+    /// <summary>What the state means right now ("found 5 of 7 suppliers", why the family is not found, a failure), or null.</summary>
     public string? Detail => _state == "HIRING" ? Hiring?.Status : _detail;
 
     /// <summary>True once the family is complete and uploads, downloads and deletes can run.</summary>
@@ -88,6 +89,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         _stop = new CancellationTokenSource();
         if (_ready.Task.IsCompleted)
             _ready = NewReady();
+        _newFamily = NewReady();
         _state = "STARTING";
         _running = Task.Run(() => RunAsync(node, family, _stop.Token), CancellationToken.None);
         return Task.CompletedTask;
@@ -99,7 +101,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         try
         {
             var fresh = storage.Catalog.IsEmpty && family.Members.All(m => m is null);
-            var recalled = fresh && await RecallFamilyAsync(node, family, cancellationToken).ConfigureAwait(false);
+            var recalled = fresh && await FindFamilyAsync(node, family, cancellationToken).ConfigureAwait(false);
             family.Changed += OnFamilyChanged;
             if (!family.IsComplete)
             {
@@ -107,8 +109,8 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
                 await Hiring!.HireAsync(cancellationToken).ConfigureAwait(false);
             }
             var publishing = PublishFamilyAsync(node, family, cancellationToken);
-            if (!recalled)
-                RequestPublication();
+            // Also after a recall: the suppliers get the record again (a newer one than any they put back while we were away).
+            RequestPublication();
             if (recalled)
                 await RestoreCatalogAsync(cancellationToken).ConfigureAwait(false);
             storage.ResumeJobs();
@@ -134,10 +136,50 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         }
     }
 
-    /// <summary>On a fresh home (after `identity recover`), the family this identity published in the DHT; false when none.</summary>
-    private async Task<bool> RecallFamilyAsync(DhtNode node, Family family, CancellationToken cancellationToken)
+    /// <summary>
+    /// On a fresh home, the family this identity keeps in the network (its own record in the DHT, which its suppliers put back
+    /// while it is away); true when recalled. A fresh identity with none hires one (false). An identity recovered from its
+    /// backup never does on its own: it may have files with a family that is offline now, so it says so and looks again until
+    /// the family answers or the user asks for a new one (<see cref="HireNewFamily"/>).
+    /// </summary>
+    private async Task<bool> FindFamilyAsync(DhtNode node, Family family, CancellationToken cancellationToken)
     {
         _state = "FAMILY LOOKUP";
+        var name = owner.TryLoad()?.Name ?? "this identity";
+        while (true)
+        {
+            var problem = await RecallFamilyAsync(node, family, cancellationToken).ConfigureAwait(false);
+            if (problem is null)
+                return true;
+            if (!owner.WasRecovered && problem.Kind == FamilyLookup.NotFound)
+                return false;
+            _detail = problem.Kind == FamilyLookup.NotFound
+                ? $"no family of {name} found in the network yet (its suppliers may be offline, or the DHT not joined yet); " +
+                  $"looking again every {RetryDelay.TotalSeconds:0} s. If {name} never stored files, `bitdust supplier new-family` " +
+                  "hires a new family"
+                : problem.Detail;
+            LogFamilyNotFound(_detail);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var newFamily = _newFamily.Task.WaitAsync(wait.Token);
+            if (await Task.WhenAny(newFamily, Task.Delay(RetryDelay, wait.Token)).ConfigureAwait(false) == newFamily)
+            {
+                LogNewFamilyAsked(name);
+                return false;
+            }
+            await wait.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>
+    /// Asks a customer that looks for the family of its recovered identity to stop looking and hire a new one; false when it is
+    /// not looking.
+    /// </summary>
+    public bool HireNewFamily() => _state == "FAMILY LOOKUP" && _newFamily.TrySetResult();
+
+    /// <summary>Recalls the family published in the DHT into <paramref name="family"/>; null when done, else why not.</summary>
+    private async Task<FamilyLookupProblem?> RecallFamilyAsync(DhtNode node, Family family, CancellationToken cancellationToken)
+    {
         var ownerKey = OwnerIdentity.DhtKey(_keys!.MasterKey);
         IReadOnlyList<string?>? suppliers;
         try
@@ -147,10 +189,17 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         catch (InvalidDataException e)
         {
             LogFamilyUnreadable(e.Message);
-            return false;
+            return new FamilyLookupProblem(FamilyLookup.Unreadable, $"the family record in the DHT is unreadable ({e.Message}); " +
+                $"looking again every {RetryDelay.TotalSeconds:0} s");
         }
-        if (suppliers is null || suppliers.Count != family.Size)
-            return false;
+        if (suppliers is null)
+            return new FamilyLookupProblem(FamilyLookup.NotFound, "");
+        if (suppliers.Count != family.Size)
+        {
+            return new FamilyLookupProblem(FamilyLookup.OtherSize,
+                $"this identity's family in the network has {suppliers.Count} suppliers and this node is set to hire " +
+                $"{family.Size}: `bitdust set services/customer/suppliers-number {suppliers.Count}`, then `bitdust restart`");
+        }
         var quota = SupplierHiring.QuotaFor(config.GetSize("services/customer/needed-space"), family.Size, family.Scheme);
         for (var position = 0; position < suppliers.Count; position++)
         {
@@ -162,8 +211,17 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
                 DateTimeOffset.UtcNow));
         }
         LogFamilyRecalled(suppliers.Count(s => s is not null), family.Size);
-        return true;
+        return null;
     }
+
+    private enum FamilyLookup
+    {
+        NotFound,
+        Unreadable,
+        OtherSize,
+    }
+
+    private sealed record FamilyLookupProblem(FamilyLookup Kind, string Detail);
 
     private async Task RestoreCatalogAsync(CancellationToken cancellationToken)
     {
@@ -201,23 +259,37 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         {
             await _publishRequests.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var suppliers = family.Members.Select(m => m is { State: not SupplierState.Fired } ? m.Supplier : null).ToList();
-            var copies = 0;
+            var (copies, kept) = (0, 0);
             try
             {
-                copies = await FamilyRecord.PublishAsync(node, ownerKey, suppliers, cancellationToken).ConfigureAwait(false);
+                (var record, copies) = await FamilyRecord.PublishAsync(node, ownerKey, suppliers, cancellationToken).ConfigureAwait(false);
+                kept = await LeaveWithSuppliersAsync(family, record, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 LogPublishFailed(e.Message);
             }
+            var members = suppliers.Count(s => s is not null);
             if (copies > 0)
-            {
-                LogPublished(copies);
+                LogPublished(copies, kept, members);
+            if (copies > 0 && kept == members)
                 continue;
-            }
-            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            // Until the DHT and every supplier hold it: a supplier offline now gets it when it is back (or is replaced).
+            await Task.Delay(copies > 0 ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
             RequestPublication();
         }
+    }
+
+    /// <summary>Leaves the signed record with every supplier, which puts it back into the DHT; returns how many took it.</summary>
+    private async Task<int> LeaveWithSuppliersAsync(Family family, FamilyMeta record, CancellationToken cancellationToken)
+    {
+        var encoded = record.Encode();
+        var answers = await family.AskEveryoneAsync(async (client, token) =>
+        {
+            await client.PutMetaAsync(FamilyMeta.MetaName, encoded, token).ConfigureAwait(false);
+            return true;
+        }, _storage!.Options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        return answers.Count(a => a.Succeeded);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -245,7 +317,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
     [LoggerMessage(Level = LogLevel.Error, Message = "the customer service stopped working")]
     private partial void LogFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "the family record in the DHT is unreadable ({Reason}); hiring a new family")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the family record in the DHT is unreadable ({Reason})")]
     private partial void LogFamilyUnreadable(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "family recalled from the DHT: {Found} of {Size} positions")]
@@ -254,8 +326,17 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Detail}")]
     private partial void LogRestoreRetry(string detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "family published in the DHT ({Copies} nodes hold it)")]
-    private partial void LogPublished(int copies);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "family published in the DHT ({Copies} nodes hold it) and left with {Kept} of its {Members} suppliers")]
+    private partial void LogPublished(int copies, int kept, int members);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Detail}")]
+    private partial void LogFamilyNotFound(string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "no family of {Name} was found and a new one was asked for: hiring a new family (files stored with an earlier one " +
+                  "are out of reach from this node)")]
+    private partial void LogNewFamilyAsked(string name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "the family could not be published in the DHT: {Reason}; trying again")]
     private partial void LogPublishFailed(string reason);

@@ -29,11 +29,16 @@ public sealed class EntangledDhtService(NodeConfig config, ILoggerFactory logger
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var lifetime = TimeSpan.FromSeconds(config.GetInteger("services/entangled-dht/item-lifetime"));
         _node = await DhtNode.StartAsync(new DhtOptions
         {
             Port = config.GetPort("services/entangled-dht/udp-port"),
             Genesis = IsGenesis,
             KnownNodes = config.GetList("services/entangled-dht/known-nodes"),
+            ItemLifetime = lifetime,
+            // Put again at half the lifetime, and look for expired items often enough that "lifetime" is what it says.
+            RepublishInterval = lifetime / 2,
+            MaintenanceInterval = TimeSpan.FromSeconds(Math.Min(60, lifetime.TotalSeconds / 4)),
         }, loggerFactory.CreateLogger<DhtNode>(), cancellationToken).ConfigureAwait(false);
     }
 

@@ -8,7 +8,8 @@ namespace BitDust.Engine.Services;
 /// <summary>
 /// <c>supplier</c>: donates <c>services/supplier/donated-space</c> to customers. It keeps their fragments in
 /// <c>DATA/supplier</c>, answers the storage protocol on the node's TLS connections, and announces itself in the DHT
-/// under the network's supplier info-hash so customers can find it.
+/// under the network's supplier info-hash so customers can find it. It keeps its customers' family records alive in the DHT
+/// (<see cref="FamilyKeeper"/>), so a customer back after months finds its family again.
 /// </summary>
 public sealed partial class SupplierService(NodeHome home, NodeConfig config, TcpConnectionsService transport, EntangledDhtService dht,
     ILogger<SupplierService> logger) : INetworkService
@@ -41,8 +42,11 @@ public sealed partial class SupplierService(NodeHome home, NodeConfig config, Tc
         if (dht.Node is { } node)
         {
             _stop = new CancellationTokenSource();
-            _announcing = DhtAnnouncer.KeepAnnouncedAsync(node, DhtInfoHash.Suppliers(DhtInfoHash.DefaultNetwork), port, "supplier",
-                AnnounceInterval, logger, _stop.Token);
+            var keeper = new FamilyKeeper(_store, node, logger);
+            _announcing = Task.WhenAll(
+                DhtAnnouncer.KeepAnnouncedAsync(node, DhtInfoHash.Suppliers(DhtInfoHash.DefaultNetwork), port, "supplier",
+                    AnnounceInterval, logger, _stop.Token),
+                keeper.RunAsync(_stop.Token));
         }
     }
 

@@ -6,7 +6,8 @@ namespace BitDust.Mount.Cli;
 
 /// <summary>
 /// <c>bitdust supplier list</c> (a customer's family: who keeps its fragments, and how they do), <c>supplier ping</c>,
-/// <c>supplier audit</c> and <c>supplier replace POSITION</c> (the employer's checks and replacement, now), and
+/// <c>supplier audit</c> and <c>supplier replace POSITION</c> (the employer's checks and replacement, now), <c>supplier
+/// new-family</c> (a recovered identity that finds no family hires one), and
 /// <c>bitdust customer list</c> (a supplier's customers: whose fragments it keeps, within which quota).
 /// </summary>
 internal static class SupplierCommands
@@ -38,6 +39,13 @@ internal static class SupplierCommands
         replace.SetAction((parse, ct) => ApiCall.ShowAsync(HttpMethod.Post, "/supplier/replace/v1",
             new JsonObject { ["position"] = parse.GetValue(position) }, parse.GetValue(json), RenderReplacement, ct));
         supplier.Subcommands.Add(replace);
+
+        var newFamily = new Command("new-family",
+            "Stop looking for the family of a recovered identity and hire a new one: only for an identity that never stored " +
+            "files (files stored with an earlier family are out of reach from this node).") { json };
+        newFamily.SetAction((parse, ct) => ApiCall.ShowAsync(HttpMethod.Post, "/supplier/family/new/v1", null, parse.GetValue(json),
+            _ => Console.WriteLine("Hiring a new family: `bitdust supplier list` shows it."), ct));
+        supplier.Subcommands.Add(newFamily);
         yield return supplier;
 
         var customer = new Command("customer", "The customers whose fragments this node (a supplier) keeps.");

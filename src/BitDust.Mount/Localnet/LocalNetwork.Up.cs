@@ -82,11 +82,12 @@ internal sealed partial class LocalNetwork
                     Path.Combine(Folder, $"supplier-{Text(i)}"), null, new LocalnetPorts(ports.Tcp(), ports.Udp(), ports.Tcp())))
                 .ToList();
         }
+        var shared = SharedSettings(NodeConfig.Load(CustomerHome)).ToList();
         foreach (var node in supplierNodes.Prepend(genesis))
         {
             node.NodeHome.Create();
             var config = NodeConfig.Load(node.NodeHome);
-            foreach (var (key, value) in Settings(node, genesis, donated))
+            foreach (var (key, value) in Settings(node, genesis, donated).Concat(shared))
                 await config.SetAsync(key, value, cancellationToken).ConfigureAwait(false);
         }
         var state = new LocalnetState(LocalnetState.CurrentVersion, Folder, suppliers, donated, DateTimeOffset.UtcNow,
@@ -115,6 +116,14 @@ internal sealed partial class LocalNetwork
             yield return ("services/supplier/enabled", "true");
             yield return ("services/supplier/donated-space", donated);
         }
+    }
+
+    /// <summary>Settings of this node that every node of its localnet takes too: what the DHT's nodes must agree on.</summary>
+    private static IEnumerable<(string Key, string Value)> SharedSettings(NodeConfig customer)
+    {
+        const string lifetime = "services/entangled-dht/item-lifetime";
+        if (customer.IsSet(lifetime))
+            yield return (lifetime, customer.Get(lifetime));
     }
 
     /// <summary>The customer's settings that differ from what the localnet needs.</summary>

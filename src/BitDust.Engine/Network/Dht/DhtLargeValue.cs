@@ -22,8 +22,12 @@ public static class DhtLargeValue
 
     public const int MaxLength = MaxChunks * ChunkLength;
 
-    /// <summary>Stores <paramref name="value"/> and returns the target of its index.</summary>
-    public static async Task<NodeId> PutAsync(DhtNode node, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores <paramref name="value"/> and returns the target of its index; <paramref name="republish"/> as in
+    /// <see cref="DhtNode.PutImmutableAsync"/>.
+    /// </summary>
+    public static async Task<NodeId> PutAsync(DhtNode node, ReadOnlyMemory<byte> value, CancellationToken cancellationToken,
+        bool republish = true)
     {
         ArgumentNullException.ThrowIfNull(node);
         if (value.Length > MaxLength)
@@ -31,13 +35,13 @@ public static class DhtLargeValue
         var chunkCount = (value.Length + ChunkLength - 1) / ChunkLength;
         var chunks = Enumerable.Range(0, chunkCount)
             .Select(i => value.Slice(i * ChunkLength, Math.Min(ChunkLength, value.Length - (i * ChunkLength))));
-        var stored = await Task.WhenAll(chunks.Select(c => node.PutImmutableAsync(c, cancellationToken))).ConfigureAwait(false);
+        var stored = await Task.WhenAll(chunks.Select(c => node.PutImmutableAsync(c, cancellationToken, republish))).ConfigureAwait(false);
         var index = new byte[IndexHeaderLength + (chunkCount * NodeId.Length)];
         index[0] = FormatVersion;
         BinaryPrimitives.WriteInt32BigEndian(index.AsSpan(1), value.Length);
         for (var i = 0; i < chunkCount; i++)
             stored[i].Target.Bytes.Span.CopyTo(index.AsSpan(IndexHeaderLength + (i * NodeId.Length)));
-        return (await node.PutImmutableAsync(index, cancellationToken).ConfigureAwait(false)).Target;
+        return (await node.PutImmutableAsync(index, cancellationToken, republish).ConfigureAwait(false)).Target;
     }
 
     /// <summary>Reads a value stored by <see cref="PutAsync"/>; null when the index or any chunk is not found.</summary>

@@ -4,8 +4,12 @@ namespace BitDust.Engine.Network.Dht;
 
 public sealed partial class DhtNode
 {
-    /// <summary>Stores <paramref name="value"/> as a BEP 44 immutable item; its key is the SHA-1 of the bencoded value.</summary>
-    public async Task<DhtStoreResult> PutImmutableAsync(ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores <paramref name="value"/> as a BEP 44 immutable item; its key is the SHA-1 of the bencoded value. With
+    /// <paramref name="republish"/> this node puts it again before it expires, for as long as the node runs.
+    /// </summary>
+    public async Task<DhtStoreResult> PutImmutableAsync(ReadOnlyMemory<byte> value, CancellationToken cancellationToken,
+        bool republish = true)
     {
         var encoded = Bencode.Encode(value);
         if (encoded.Length > Bep44.MaxValueLength)
@@ -14,7 +18,8 @@ public sealed partial class DhtNode
                 nameof(value));
         var result = await PublishAsync(new OwnedItem(Bep44.ImmutableTarget(encoded), encoded, Mutable: null), null, cancellationToken)
             .ConfigureAwait(false);
-        _owned[result.Target] = new OwnedItem(result.Target, encoded, Mutable: null) { PublishedAt = Now };
+        if (republish)
+            _owned[result.Target] = new OwnedItem(result.Target, encoded, Mutable: null) { PublishedAt = Now };
         return result;
     }
 
@@ -50,12 +55,32 @@ public sealed partial class DhtNode
                 $"A DHT item holds at most {Bep44.MaxValueLength} bencoded bytes; store {value.Length} bytes with DhtLargeValue " +
                 "and put its index here.", nameof(value));
         var seq = sequence ?? ((await GetMutableAsync(key.PublicKey, salt, cancellationToken).ConfigureAwait(false))?.Sequence ?? 0) + 1;
-        var item = DhtMutableItem.Create(key, salt.Span, seq, value.Span);
+        return await PutMutableAsync(DhtMutableItem.Create(key, salt.Span, seq, value.Span), compareAndSwap, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Stores a mutable item this node's owner signed, and republishes it before it expires while the node runs.</summary>
+    public async Task<DhtStoreResult> PutMutableAsync(DhtMutableItem item, long? compareAndSwap, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
         var owned = new OwnedItem(item.Target, item.EncodedValue, item);
         var result = await PublishAsync(owned, compareAndSwap, cancellationToken).ConfigureAwait(false);
         if (result.Copies > 0)
             _owned[item.Target] = owned with { PublishedAt = Now };
         return result;
+    }
+
+    /// <summary>
+    /// Stores, once, a mutable item someone else signed (a supplier keeping its customers' family records alive while their
+    /// owners are offline); the caller puts it again before <see cref="DhtOptions.ItemLifetime"/> passes. Nodes keep it only
+    /// while no higher sequence number of it reached them, so a stale copy never replaces the owner's newer one.
+    /// </summary>
+    public Task<DhtStoreResult> RepublishMutableAsync(DhtMutableItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (!item.HasValidSignature())
+            throw new ArgumentException($"The item {item.Target} is not signed by the key it carries.", nameof(item));
+        return PublishAsync(new OwnedItem(item.Target, item.EncodedValue, item), null, cancellationToken);
     }
 
     /// <summary>Reads the newest correctly signed version of a mutable item, or null when no node has one.</summary>

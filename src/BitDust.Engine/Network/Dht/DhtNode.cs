@@ -55,6 +55,9 @@ public sealed partial class DhtNode : IAsyncDisposable
         }
     }
 
+    /// <summary>How often this node puts again what its owner put (<see cref="DhtOptions.RepublishInterval"/>).</summary>
+    public TimeSpan RepublishInterval => _options.RepublishInterval;
+
     /// <summary>Items this node stores for others.</summary>
     public int StoredItemCount => _store.ItemCount;
 

@@ -16,6 +16,15 @@ public sealed class OwnerIdentity(NodeHome home, IdentityClient client)
 
     public string DocumentPath => Path.Combine(home.IdentityFolder, "my.json");
 
+    /// <summary>Present when the identity was brought up from its backup rather than created in this home.</summary>
+    private string RecoveredMarkerPath => Path.Combine(home.IdentityFolder, "recovered");
+
+    /// <summary>
+    /// True when this home's identity came from its backup: it may have a family and files in the network already, so the
+    /// customer looks for them and never hires an empty family over them on its own.
+    /// </summary>
+    public bool WasRecovered => File.Exists(RecoveredMarkerPath);
+
     /// <summary>The saved document, or null when this home has no identity yet.</summary>
     public IdentityDocument? TryLoad()
     {
@@ -37,6 +46,8 @@ public sealed class OwnerIdentity(NodeHome home, IdentityClient client)
             throw new InvalidOperationException($"{home.Root} already holds the identity \"{existing.Name}\"; use another BITDUST_HOME for another identity.");
         if (IdentityName.Validate(name) is { } problem)
             throw new ArgumentException(problem, nameof(name));
+        // A recovery that failed half way left its marker; this identity is new.
+        File.Delete(RecoveredMarkerPath);
         using var keys = new KeyBundle(MasterKey.Generate(), IdentityKey.Generate());
         var document = IdentityDocument.Create(keys.IdentityKey, name, DhtKey(keys.MasterKey).PublicKey, contacts, servers,
             TimeProvider.System.GetUtcNow());
@@ -80,6 +91,9 @@ public sealed class OwnerIdentity(NodeHome home, IdentityClient client)
                 // An unreachable server leaves the backup's revision; the next publication raises it above any.
             }
         }
+        await AtomicFile.WriteAsync(RecoveredMarkerPath, System.Text.Encoding.UTF8.GetBytes(
+            TimeProvider.System.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture) + "\n"),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
         await _keys.SaveAsync(keys, replace: false, cancellationToken).ConfigureAwait(false);
         await SaveAsync(document, cancellationToken).ConfigureAwait(false);
         return document;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using BitDust.Engine.Coding;
 using BitDust.Engine.Network.Dht;
+using BitDust.Engine.Storage.Protocol;
 using static BitDust.Engine.Pipeline.ParseFailure;
 
 namespace BitDust.Engine.Storage.Customer;
@@ -15,7 +16,7 @@ namespace BitDust.Engine.Storage.Customer;
 /// </summary>
 public static class FamilyRecord
 {
-    public const string Salt = "bitdust:family";
+    public const string Salt = FamilyMeta.Salt;
 
     private const string Header = "bitdust-family 1 ";
     private const string LargeHeader = "bitdust-family-large 1 ";
@@ -67,19 +68,26 @@ public static class FamilyRecord
         return true;
     }
 
-    /// <summary>Signs and stores the family in the DHT; returns how many nodes hold the item.</summary>
-    public static async Task<int> PublishAsync(DhtNode node, DhtSigningKey ownerKey, IReadOnlyList<string?> suppliers,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Signs and stores the family in the DHT, numbered after the newest record the DHT holds; returns the signed record (what
+    /// suppliers keep and put back) and how many nodes hold it.
+    /// </summary>
+    public static async Task<(FamilyMeta Record, int Copies)> PublishAsync(DhtNode node, DhtSigningKey ownerKey,
+        IReadOnlyList<string?> suppliers, CancellationToken cancellationToken)
     {
         var value = Encode(suppliers);
+        byte[]? large = null;
         if (Bencode.Encode(value).Length > Bep44.MaxValueLength)
         {
+            large = value;
             var target = await DhtLargeValue.PutAsync(node, value, cancellationToken).ConfigureAwait(false);
             value = Encoding.UTF8.GetBytes(LargeHeader + target);
         }
-        var stored = await node.PutMutableAsync(ownerKey, Encoding.UTF8.GetBytes(Salt), value, sequence: null, compareAndSwap: null,
-            cancellationToken).ConfigureAwait(false);
-        return stored.Copies;
+        var salt = Encoding.UTF8.GetBytes(Salt);
+        var newest = await node.GetMutableAsync(ownerKey.PublicKey, salt, cancellationToken).ConfigureAwait(false);
+        var item = DhtMutableItem.Create(ownerKey, salt, (newest?.Sequence ?? 0) + 1, value);
+        var stored = await node.PutMutableAsync(item, compareAndSwap: null, cancellationToken).ConfigureAwait(false);
+        return (new FamilyMeta(item, large), stored.Copies);
     }
 
     /// <summary>The family the owner of <paramref name="ownerPublicKey"/> published, or null when the DHT has none.</summary>

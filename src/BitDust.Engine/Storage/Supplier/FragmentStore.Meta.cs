@@ -42,4 +42,18 @@ public sealed partial class FragmentStore
                 : null;
         }
     }
+
+    /// <summary>The blob every customer keeps under <paramref name="name"/>, by customer name (those keeping none are left out).</summary>
+    public IReadOnlyList<(string Customer, byte[] Value)> MetaOfEveryone(string name)
+    {
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            return [.. _customers.Values.OrderBy(c => c.Name, StringComparer.Ordinal)
+                .Select(c => (c.Name, Value: Scalar<byte[]>("SELECT value FROM meta WHERE customer = $c AND name = $n",
+                    ("$c", c.Id), ("$n", name))))
+                .Where(m => m.Value is not null)
+                .Select(m => (m.Name, m.Value!))];
+        }
+    }
 }

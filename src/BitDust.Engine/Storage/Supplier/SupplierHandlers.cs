@@ -63,6 +63,9 @@ public static class SupplierHandlers
             .MapRequest(StorageWire.MetaPut, Answer(StorageWire.MetaPut, (who, body, _) =>
             {
                 Check(MetaMessages.TryReadPut(body, out var put, out var error), error);
+                // A family record is put back into the DHT by this supplier: only a readable, signed one is kept.
+                if (put.Name == FamilyMeta.MetaName && FamilyMeta.Validate(put.Value.Span) is { } problem)
+                    Check(false, $"family record: {problem}");
                 store.PutMeta(who, put.Name, put.Value.Span);
                 return Done(StorageWire.Empty());
             }))
