@@ -63,6 +63,12 @@ public readonly record struct ErasureScheme(int DataCount, int ParityCount)
             : throw new ArgumentOutOfRangeException(nameof(blockBytes), blockBytes, "The fragments would exceed 2 GiB.");
     }
 
+    /// <summary>
+    /// Fragments of a block that must be stored before it counts as durable: k plus <paramref name="margin"/> parity fragments
+    /// (a negative margin: half the parity, rounded up), at most n. With only k stored, losing any one supplier loses the block.
+    /// </summary>
+    public int DurableCount(int margin) => DataCount + Math.Min(ParityCount, margin < 0 ? (ParityCount + 1) / 2 : margin);
+
     public override string ToString() => $"{DataCount}+{ParityCount}";
 
     private static int CheckParity(int dataCount, int parityCount)

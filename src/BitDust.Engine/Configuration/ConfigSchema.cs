@@ -33,7 +33,11 @@ public static class ConfigSchema
         new("services/customer/needed-space", ConfigValueKind.Size, "4 GB", "space needed from the network", Min: 0),
         new("services/customer/suppliers-number", ConfigValueKind.SupplierCount, "7", "suppliers to hire: 2, 4, 7, 13, 18, 26 or 64"),
         new("services/backups/block-size", ConfigValueKind.Size, "4 MB", "size of the blocks files are cut into", Min: 4096, Max: 64L << 20),
-        new("services/backups/max-copies", ConfigValueKind.Integer, "2", "versions of a file kept", Min: 1, Max: 100),
+        new("services/backups/max-copies", ConfigValueKind.Integer, "2",
+            "versions of a file kept; an older one goes only once the newer ones are complete (every fragment stored)", Min: 1, Max: 100),
+        new("services/backups/durable-margin", ConfigValueKind.Integer, "-1",
+            "parity fragments stored beyond the k needed before a file counts as durable (fsync, unmount and stub wait for it); " +
+            "-1: half the parity, rounded up (6 of 7 fragments with 7 suppliers)", Min: -1, Max: 128),
         new("services/drive/enabled", ConfigValueKind.Boolean, "true", "serve the drive (bitdust-mount) from this node"),
         new("services/drive/cache-size", ConfigValueKind.Size, "10 GB", "local cache of the drive: written files wait here for upload, read blocks stay", Min: 1 << 20),
         new("services/stubs/enabled", ConfigValueKind.Boolean, "true", "keep a .f stub of every file of the catalog in the node home's stubs folder"),

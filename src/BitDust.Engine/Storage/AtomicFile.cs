@@ -45,18 +45,20 @@ public static partial class AtomicFile
     }
 
     /// <summary>Makes a rename or creation in <paramref name="folder"/> durable.</summary>
-    public static void SyncFolder(string folder)
+    public static void SyncFolder(string folder) => WithFolder(folder, "fsync", Fsync);
+
+    private static void WithFolder(string folder, string call, Func<int, int> sync)
     {
         if (OperatingSystem.IsWindows())
             return;
-        // .NET cannot open a folder as a file handle; libc can, and fsync on it persists the folder's entries.
+        // .NET cannot open a folder as a file handle; libc can.
         var fd = Open(folder, ReadOnlyDirectory);
         if (fd < 0)
             throw new IOException($"Cannot open folder {folder} to make its changes durable (errno {Marshal.GetLastPInvokeError()}).");
         try
         {
-            if (Fsync(fd) != 0)
-                throw new IOException($"fsync of folder {folder} failed (errno {Marshal.GetLastPInvokeError()}).");
+            if (sync(fd) != 0)
+                throw new IOException($"{call} of folder {folder} failed (errno {Marshal.GetLastPInvokeError()}).");
         }
         finally
         {
@@ -64,7 +66,10 @@ public static partial class AtomicFile
         }
     }
 
-    private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
+    /// <summary>O_RDONLY | O_DIRECTORY: the flag's value differs between Linux architectures (asm-generic vs x86).</summary>
+    private static int ReadOnlyDirectory => RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64
+        ? 0x4000
+        : 0x10000;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);

@@ -1,3 +1,5 @@
+using BitDust.Engine.Crypto;
+using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage.Customer;
 using Microsoft.Extensions.Logging;
 
@@ -5,8 +7,10 @@ namespace BitDust.Fs.Cache;
 
 /// <summary>
 /// The drive's upload queue: files closed since the last job go up together as one upload job of the customer's storage,
-/// which the catalog persists (a crash or power cut resumes it). A copy is durable once k fragments of each of its blocks
-/// are stored; a job that fails leaves its copies queued, and they are tried again.
+/// which the catalog persists (a crash or power cut resumes it). A batch's copies are synced to disk before its job starts.
+/// A copy is pending until its version is durable (k plus the durable margin of fragments of each block); a job that fails
+/// leaves its copies queued, and they are tried again — except those whose version is readable already, which wait for the
+/// rebuild to make it durable rather than go up again.
 /// </summary>
 public sealed partial class UploadQueue : IAsyncDisposable
 {
@@ -32,6 +36,9 @@ public sealed partial class UploadQueue : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _watches = [];
+    private readonly Dictionary<LocalContent, (FileVersion Version, QueuedUpload Upload)> _awaiting = [];
+    private readonly SemaphoreSlim _versionsChanged = new(0);
+    private Task? _awaitLoop;
     private Task? _loop;
     private string? _lastError;
 
@@ -96,19 +103,34 @@ public sealed partial class UploadQueue : IAsyncDisposable
             return _pending.Contains(content);
     }
 
-    public void Start() => _loop ??= Task.Run(RunAsync);
+    public void Start()
+    {
+        if (_loop is not null)
+            return;
+        _storage.Catalog.Changed += OnCatalogChanged;
+        _loop = Task.Run(RunAsync);
+        _awaitLoop = Task.Run(AwaitDurableAsync);
+    }
+
+    private void OnCatalogChanged()
+    {
+        if (_versionsChanged.CurrentCount == 0)
+            _versionsChanged.Release();
+    }
 
     /// <summary>
     /// Queues a sealed copy to be uploaded as <paramref name="remotePath"/>. It is recorded in the catalog at once (a crash
-    /// from here on loses nothing) in the batch the next job will send; renames and deletes that follow are applied to the
-    /// catalog's record of it.
+    /// from here on loses nothing), with the checksum of its bytes (<paramref name="checksum"/>, else taken now; a power cut
+    /// that tears the copy before the batch is synced is found by it), in the batch the next job will send; renames and
+    /// deletes that follow are applied to the catalog's record of it.
     /// </summary>
-    public void Enqueue(LocalContent content, string remotePath, Action<CatalogVersion>? durable)
+    public void Enqueue(LocalContent content, string remotePath, Action<CatalogVersion>? durable, byte[]? checksum = null)
     {
+        checksum ??= ContentHash.OfFile(content.Path);
         lock (_gate)
         {
             _batch ??= _storage.BeginBatch(JobLabel);
-            _storage.AddToBatch(_batch, content.Path, remotePath);
+            _storage.AddToBatch(_batch, content.Path, remotePath, checksum);
             content.EnterJob();
             _queued.Add(new QueuedUpload(content, durable, remotePath));
             _paths[content] = remotePath;
@@ -181,6 +203,9 @@ public sealed partial class UploadQueue : IAsyncDisposable
                 }
                 if (batch is null)
                     continue;
+                // What a power cut would lose of these copies is on disk before their upload starts; the job's start is then
+                // written durably to the catalog, with the batch's files.
+                SyncToDisk(sent);
                 var transfer = _storage.StartBatch(batch);
                 Log.JobStarted(_logger, transfer.Id, batch.Count, batch.Bytes);
                 // One job at a time: files closed meanwhile gather into the next, larger one.
@@ -191,6 +216,25 @@ public sealed partial class UploadQueue : IAsyncDisposable
         {
         }
     }
+
+    /// <summary>
+    /// fdatasync of every copy of a batch, 16 at a time: the file system commits concurrent syncs together (2,000 small files
+    /// here: 0.19 s, as one syncfs takes, against 0.6 s one by one), and only these files are flushed. A copy deleted
+    /// meanwhile needs none.
+    /// </summary>
+    private static void SyncToDisk(IReadOnlyList<QueuedUpload> copies) =>
+        Parallel.ForEach(copies, new ParallelOptions { MaxDegreeOfParallelism = 16 }, copy =>
+        {
+            try
+            {
+                using var file = new FileStream(copy.Content.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,
+                    bufferSize: 0);
+                file.Flush(flushToDisk: true);
+            }
+            catch (FileNotFoundException)
+            {
+            }
+        });
 
     /// <summary>Waits until the batch should start: a quiet moment, its time or size limit, or <see cref="StartNow"/>.</summary>
     private async Task GatherAsync(CancellationToken cancellationToken)
@@ -226,12 +270,19 @@ public sealed partial class UploadQueue : IAsyncDisposable
         var durable = new List<LocalContent>();
         foreach (var upload in uploads)
         {
-            if (versions.GetValueOrDefault(upload.Content.Path) is { } file && _storage.Catalog.FindVersion(file) is { Manifest: not null } version)
+            var version = versions.GetValueOrDefault(upload.Content.Path) is { } file ? _storage.Catalog.FindVersion(file) : null;
+            if (version is { State: VersionState.Durable or VersionState.Complete })
             {
-                // The owner hears first (it sets what eviction does), then the copy becomes evictable.
-                upload.Durable?.Invoke(version);
-                upload.Content.MarkDurable(version);
+                Durable(upload, version);
                 durable.Add(upload.Content);
+            }
+            else if (version is { State: VersionState.Readable } && !upload.Content.IsDiscarded)
+            {
+                // Readable already: it stays pending (fsync says EIO now) until the rebuild makes it durable; no new upload.
+                upload.Content.MarkFailed(transfer.Error ?? "the upload did not become durable");
+                lock (_gate)
+                    _awaiting[upload.Content] = (version.File, upload);
+                OnCatalogChanged();
             }
             else if (upload.Content.IsDiscarded || !versions.ContainsKey(upload.Content.Path))
             {
@@ -255,6 +306,66 @@ public sealed partial class UploadQueue : IAsyncDisposable
         {
             foreach (var content in durable)
                 Settle(content);
+        }
+    }
+
+    /// <summary>The owner hears first (it sets what eviction does), then the copy counts as durable.</summary>
+    private static void Durable(QueuedUpload upload, CatalogVersion version)
+    {
+        upload.Durable?.Invoke(version);
+        upload.Content.MarkDurable(version);
+    }
+
+    /// <summary>
+    /// Copies whose version is readable but not durable: each settles once the rebuild made it durable, or is queued again if
+    /// the version went away. Looks after every catalog change, and every few seconds.
+    /// </summary>
+    private async Task AwaitDurableAsync()
+    {
+        var stop = _stopping.Token;
+        try
+        {
+            while (true)
+            {
+                await _versionsChanged.WaitAsync(TimeSpan.FromSeconds(5), stop).ConfigureAwait(false);
+                List<(LocalContent Content, FileVersion Version, QueuedUpload Upload)> awaiting;
+                lock (_gate)
+                    awaiting = [.. _awaiting.Select(a => (a.Key, a.Value.Version, a.Value.Upload))];
+                foreach (var (content, file, upload) in awaiting)
+                {
+                    var version = _storage.Catalog.FindVersion(file);
+                    if (version is { State: VersionState.Readable } && !content.IsDiscarded)
+                        continue;
+                    lock (_gate)
+                        _awaiting.Remove(content);
+                    if (content.IsDiscarded)
+                    {
+                        Drop(content);
+                    }
+                    else if (version is not null)
+                    {
+                        Durable(upload, version);
+                        lock (_gate)
+                            Settle(content);
+                    }
+                    else
+                    {
+                        string? path;
+                        lock (_gate)
+                        {
+                            path = _paths.GetValueOrDefault(content);
+                            Settle(content);
+                        }
+                        if (path is null)
+                            Drop(content);
+                        else
+                            Enqueue(content, path, upload.Durable);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
     }
 
@@ -310,8 +421,11 @@ public sealed partial class UploadQueue : IAsyncDisposable
         if (_stopping.IsCancellationRequested)
             return;
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _storage.Catalog.Changed -= OnCatalogChanged;
         if (_loop is not null)
             await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_awaitLoop is not null)
+            await _awaitLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         // Files closed since the last job go up without the drive: the storage runs the job on its own.
         UploadBatch? open;
         lock (_gate)

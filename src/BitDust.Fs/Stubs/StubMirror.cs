@@ -12,7 +12,9 @@ namespace BitDust.Fs.Stubs;
 /// stub of its newest readable version, with the file's mode and time, and the file's time as the stub's own. Stubs of files
 /// no longer in the catalog go, with the folders they leave empty; other files in the folder are left alone. A stub is
 /// rewritten only when its version, mode or time changed, so a pass over an unchanged catalog writes nothing.
-/// Reconciles on start and, debounced, after every <see cref="Catalog.Changed"/>.
+/// Reconciles on start and, debounced, after every <see cref="Catalog.Changed"/>. The versions its stubs point at are pinned
+/// in the catalog (<see cref="Catalog.MirrorHolder"/>) before a stub is written, and unpinned only once no stub points at them,
+/// so max-copies never lets go of a version a stub here leads to.
 /// </summary>
 public sealed partial class StubMirror
 {
@@ -28,6 +30,9 @@ public sealed partial class StubMirror
 
     /// <summary>What each stub this mirror wrote or checked holds, so later passes need not read it again.</summary>
     private readonly Dictionary<string, StubIdentity> _known = new(StringComparer.Ordinal);
+
+    /// <summary>The versions the catalog pins for this mirror (null until the first pass set them).</summary>
+    private HashSet<FileVersion>? _pinned;
 
     public StubMirror(CustomerStorage storage, string folder, ILogger? logger = null, TimeSpan? debounce = null)
     {
@@ -80,6 +85,8 @@ public sealed partial class StubMirror
         try
         {
             var wanted = Wanted();
+            var previously = _pinned ?? [];
+            PinOnly([.. previously, .. wanted.Values.Select(w => w.Version.File)]);
             var removed = RemoveUnwanted(wanted);
             int written = 0, kept = 0, failed = 0;
             foreach (var (path, (remotePath, version)) in wanted)
@@ -107,6 +114,11 @@ public sealed partial class StubMirror
                     failed++;
                 }
             }
+            var held = _known.Where(k => File.Exists(k.Key)).Select(k => k.Value.File).ToHashSet();
+            var released = _pinned!.Except(held).Select(f => f.FileId).Distinct().ToList();
+            PinOnly(held);
+            foreach (var fileId in released)
+                await _storage.PruneAsync(fileId, cancellationToken).ConfigureAwait(false);
             var pass = new StubMirrorPass(written, removed, kept, failed);
             if (written + removed + failed > 0)
                 LogPass(_logger, Folder, written, removed, kept, failed);
@@ -116,6 +128,15 @@ public sealed partial class StubMirror
         {
             _pass.Release();
         }
+    }
+
+    /// <summary>Makes the catalog pin exactly <paramref name="versions"/> for this mirror (nothing to write when it does already).</summary>
+    private void PinOnly(HashSet<FileVersion> versions)
+    {
+        if (_pinned is not null && _pinned.SetEquals(versions))
+            return;
+        _storage.Catalog.ReplacePins(Catalog.MirrorHolder, versions);
+        _pinned = versions;
     }
 
     /// <summary>Stub path → the file and version it should hold, for every file with a readable version.</summary>

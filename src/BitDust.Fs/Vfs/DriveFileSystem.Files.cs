@@ -1,3 +1,4 @@
+using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage.Customer;
 using BitDust.Fs.Cache;
@@ -386,6 +387,16 @@ public sealed partial class DriveFileSystem
     /// </summary>
     private void QueueUpload(FileNode file, LocalContent content)
     {
+        // The copy is sealed: its bytes do not change, so they are hashed here, before any lock is taken.
+        byte[] checksum;
+        try
+        {
+            checksum = ContentHash.OfFile(content.Path);
+        }
+        catch (IOException) when (content.IsDiscarded)
+        {
+            return;
+        }
         _paths.EnterReadLock();
         try
         {
@@ -397,7 +408,7 @@ public sealed partial class DriveFileSystem
                 path = file.RemotePath;
             }
             SaveEntry(file);
-            Queue.Enqueue(content, path, version => Durable(file, content, version));
+            Queue.Enqueue(content, path, version => Durable(file, content, version), checksum);
         }
         finally
         {
@@ -420,11 +431,14 @@ public sealed partial class DriveFileSystem
     }
 
     /// <summary>
-    /// The cache takes a durable copy back: the file reads from the network from now on. A file busy on another thread keeps
+    /// The cache takes a durable copy back: the file reads from the network from now on. Only once its version is complete
+    /// (every fragment stored: durable alone still leaves less than full redundancy); and a file busy on another thread keeps
     /// its copy for now (waiting for its gate under the cache's reservation lock could deadlock with that thread).
     /// </summary>
     private bool Evicted(FileNode file, LocalContent content, CatalogVersion version)
     {
+        if (_catalog.FindVersion(version.File) is not { State: VersionState.Complete })
+            return false;
         if (!file.ContentGate.TryEnter())
             return false;
         try

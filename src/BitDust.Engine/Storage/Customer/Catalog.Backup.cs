@@ -14,7 +14,8 @@ public sealed partial class Catalog
                         [.. Versions(file.FileId).Where(v => v.Manifest is not null).Reverse()
                             .Select(version => new CatalogSnapshot.VersionEntry(version, Fragments(version.File)))]))
                     .Where(entry => entry.Versions.Count > 0)],
-                TreeEntries()));
+                TreeEntries(),
+                Pins()));
         }
     }
 
@@ -44,6 +45,14 @@ public sealed partial class Catalog
                         foreach (var fragment in fragments)
                             RecordFragment(fragment.Key, fragment.Supplier, fragment.Hash, fragment.State);
                     }
+                }
+                foreach (var pin in snapshot.Pins ?? [])
+                {
+                    Execute("""
+                        INSERT OR IGNORE INTO pins(file_id, version, holder, created)
+                        SELECT $id, $version, $holder, $created WHERE EXISTS(SELECT 1 FROM versions WHERE file_id=$id AND version=$version)
+                        """, ("$id", IdBytes(pin.File.FileId)), ("$version", pin.File.Version), ("$holder", pin.Holder),
+                        ("$created", Time(pin.Created)));
                 }
                 foreach (var entry in snapshot.Tree ?? [])
                 {

@@ -72,7 +72,7 @@ public sealed partial class Catalog
         }
     }
 
-    /// <summary>The newest version that can be read back (durable or complete), or null.</summary>
+    /// <summary>The newest version that can be read back (readable, durable or complete), or null.</summary>
     public CatalogVersion? LatestReadable(Guid fileId) => Versions(fileId).FirstOrDefault(v => v.Manifest is not null);
 
     /// <summary>
@@ -131,51 +131,70 @@ public sealed partial class Catalog
         return id;
     }
 
-    /// <summary>Keeps the signed manifest of a version that became durable; its block entries are in it now, so they go.</summary>
+    /// <summary>
+    /// Keeps the signed manifest of a version that became readable, on disk before anything follows from it (an fsync answered,
+    /// a stub written); its block entries are in it now, so they go.
+    /// </summary>
     public void SetManifest(FileVersion file, byte[] manifest, VersionState state)
     {
         lock (_gate)
         {
-            InTransaction(() =>
+            Durably(() => InTransaction(() =>
             {
                 Execute("UPDATE versions SET manifest=$manifest, state=$state WHERE file_id=$id AND version=$version",
                     ("$manifest", manifest), ("$state", Text(state)), ("$id", IdBytes(file.FileId)), ("$version", file.Version));
                 return Execute("DELETE FROM block_entries WHERE file_id=$id AND version=$version",
                     ("$id", IdBytes(file.FileId)), ("$version", file.Version));
-            });
+            }));
         }
         OnChanged();
     }
 
+    /// <summary>Moves a version to <paramref name="state"/>, on disk before an older version is deleted because of it.</summary>
     public void SetVersionState(FileVersion file, VersionState state)
     {
-        lock (_gate)
-        {
-            Execute("UPDATE versions SET state=$state WHERE file_id=$id AND version=$version",
-                ("$state", Text(state)), ("$id", IdBytes(file.FileId)), ("$version", file.Version));
-        }
+        Durably(() => Execute("UPDATE versions SET state=$state WHERE file_id=$id AND version=$version",
+            ("$state", Text(state)), ("$id", IdBytes(file.FileId)), ("$version", file.Version)));
         OnChanged();
     }
 
-    /// <summary>Forgets a version (its fragments and block entries with it), and the file when it was its last version.</summary>
+    /// <summary>
+    /// Forgets a version (its fragments, block entries and pins with it), and the file when it was its last version; on disk
+    /// before its fragments are deleted from the suppliers, so the catalog never names fragments that are gone.
+    /// </summary>
     public void DeleteVersion(FileVersion file)
     {
         lock (_gate)
         {
-            InTransaction(() =>
+            Durably(() => InTransaction(() =>
             {
                 Execute("DELETE FROM versions WHERE file_id=$id AND version=$version", ("$id", IdBytes(file.FileId)),
                     ("$version", file.Version));
                 return Execute("DELETE FROM files WHERE file_id=$id AND NOT EXISTS(SELECT 1 FROM versions WHERE file_id=$id)",
                     ("$id", IdBytes(file.FileId)));
-            });
+            }));
         }
         OnChanged();
     }
 
-    /// <summary>Readable versions older than the newest <paramref name="keep"/> readable ones: what max-copies lets go.</summary>
-    public IReadOnlyList<FileVersion> VersionsBeyond(Guid fileId, int keep) =>
-        Versions(fileId).Where(v => v.Manifest is not null).Skip(keep).Select(v => v.File).ToList();
+    /// <summary>
+    /// What max-copies lets go: readable versions with at least <paramref name="keep"/> newer versions that are complete, and
+    /// that no stub pins. A version is never let go for a newer one still short of fragments.
+    /// </summary>
+    public IReadOnlyList<FileVersion> VersionsToPrune(Guid fileId, int keep)
+    {
+        var pinned = PinnedVersions(fileId);
+        var completeNewer = 0;
+        var prune = new List<FileVersion>();
+        foreach (var version in Versions(fileId).Where(v => v.Manifest is not null))
+        {
+            if (completeNewer >= keep && !pinned.Contains(version.File.Version))
+                prune.Add(version.File);
+            if (version.State == VersionState.Complete)
+                completeNewer++;
+        }
+        return prune;
+    }
 
     private static CatalogFile ReadFile(SqliteDataReader reader) => new(ReadId(reader, 0), reader.GetString(1), ReadTime(reader, 2));
 

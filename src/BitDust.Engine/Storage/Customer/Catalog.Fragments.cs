@@ -60,30 +60,30 @@ public sealed partial class Catalog
     }
 
     /// <summary>
-    /// Keeps the manifest entry of a block of a version still uploading, before any of its fragments is sent: a resumed upload
-    /// needs it for the manifest, and checks that the block it encodes again is the same one.
+    /// Keeps the manifest entry of a block of a version still uploading and the hash of its plain bytes, on disk before any of
+    /// its fragments is sent (<see cref="Durably"/>): a resumed upload needs the entry for the manifest, and seals the block
+    /// again under the same key and nonce only when the bytes hash the same (see <see cref="Crypto.BlockCipher"/>).
     /// </summary>
-    public void SaveBlockEntry(FileVersion file, long block, BlockEntry entry)
-    {
-        lock (_gate)
-        {
-            Execute("""
-                INSERT OR REPLACE INTO block_entries(file_id, version, block, codec, stored_length, block_tag, fragment_tags)
-                VALUES($id, $version, $block, $codec, $length, $tag, $tags)
-                """, ("$id", IdBytes(file.FileId)), ("$version", file.Version), ("$block", block), ("$codec", (int)entry.Codec),
-                ("$length", entry.StoredLength), ("$tag", entry.BlockTag), ("$tags", entry.FragmentTags));
-        }
-    }
+    public void SaveBlockEntry(FileVersion file, long block, BlockEntry entry, byte[] contentHash) => Durably(() => Execute("""
+        INSERT OR REPLACE INTO block_entries(file_id, version, block, codec, stored_length, block_tag, fragment_tags, content_hash)
+        VALUES($id, $version, $block, $codec, $length, $tag, $tags, $hash)
+        """, ("$id", IdBytes(file.FileId)), ("$version", file.Version), ("$block", block), ("$codec", (int)entry.Codec),
+        ("$length", entry.StoredLength), ("$tag", entry.BlockTag), ("$tags", entry.FragmentTags), ("$hash", contentHash)));
 
-    public IReadOnlyDictionary<long, BlockEntry> BlockEntries(FileVersion file)
+    public IReadOnlyDictionary<long, BlockEntry> BlockEntries(FileVersion file) =>
+        SavedBlocks(file).ToDictionary(b => b.Key, b => b.Value.Entry);
+
+    /// <summary>The entries saved for a version still uploading, each with the hash of its plain bytes (null when not kept).</summary>
+    public IReadOnlyDictionary<long, (BlockEntry Entry, byte[]? ContentHash)> SavedBlocks(FileVersion file)
     {
         lock (_gate)
         {
             return Query("""
-                SELECT block, codec, stored_length, block_tag, fragment_tags FROM block_entries WHERE file_id=$id AND version=$version
+                SELECT block, codec, stored_length, block_tag, fragment_tags, content_hash FROM block_entries
+                WHERE file_id=$id AND version=$version
                 """, r => (Block: r.GetInt64(0), Entry: new BlockEntry((BlockCodec)r.GetByte(1), r.GetInt32(2), r.GetFieldValue<byte[]>(3),
-                    r.GetFieldValue<byte[]>(4))),
-                ("$id", IdBytes(file.FileId)), ("$version", file.Version)).ToDictionary(e => e.Block, e => e.Entry);
+                    r.GetFieldValue<byte[]>(4)), Hash: ReadOptionalBytes(r, 5)),
+                ("$id", IdBytes(file.FileId)), ("$version", file.Version)).ToDictionary(e => e.Block, e => (e.Entry, e.Hash));
         }
     }
 

@@ -6,8 +6,9 @@ namespace BitDust.Engine.Storage.Customer;
 /// <summary>Upload jobs, persisted so that a restart shows them again and resumes the unfinished ones.</summary>
 public sealed partial class Catalog
 {
-    /// <summary>Adds a job and the files it uploads, in one transaction.</summary>
-    public void AddUploadJob(UploadJobRecord job, IReadOnlyList<(string LocalPath, string RemotePath, long Size)> files)
+    /// <summary>Adds a job and the files it uploads (with the checksum a drive copy had when closed), in one transaction.</summary>
+    public void AddUploadJob(UploadJobRecord job, IReadOnlyList<(string LocalPath, string RemotePath, long Size)> files,
+        byte[]? firstChecksum = null)
     {
         lock (_gate)
         {
@@ -18,12 +19,7 @@ public sealed partial class Catalog
                     """, ("$id", job.Id), ("$local", job.LocalPath), ("$remote", job.RemotePath), ("$state", Text(job.State)),
                     ("$started", Time(job.Started)));
                 for (var i = 0; i < files.Count; i++)
-                {
-                    Execute("""
-                        INSERT INTO upload_job_files(job_id, seq, local_path, remote_path, size) VALUES($id, $seq, $local, $remote, $size)
-                        """, ("$id", job.Id), ("$seq", i), ("$local", files[i].LocalPath), ("$remote", files[i].RemotePath),
-                        ("$size", files[i].Size));
-                }
+                    AddUploadJobFile(job.Id, i, files[i].LocalPath, files[i].RemotePath, files[i].Size, i == 0 ? firstChecksum : null);
                 return files.Count;
             });
         }
@@ -53,14 +49,23 @@ public sealed partial class Catalog
     }
 
     /// <summary>Adds one more file to a job that has not started (an upload batch being filled).</summary>
-    public void AddUploadJobFile(string jobId, int sequence, string localPath, string remotePath, long size)
+    public void AddUploadJobFile(string jobId, int sequence, string localPath, string remotePath, long size, byte[]? checksum = null)
     {
         lock (_gate)
         {
             Execute("""
-                INSERT INTO upload_job_files(job_id, seq, local_path, remote_path, size) VALUES($id, $seq, $local, $remote, $size)
-                """, ("$id", jobId), ("$seq", sequence), ("$local", localPath), ("$remote", remotePath), ("$size", size));
+                INSERT INTO upload_job_files(job_id, seq, local_path, remote_path, size, checksum)
+                VALUES($id, $seq, $local, $remote, $size, $checksum)
+                """, ("$id", jobId), ("$seq", sequence), ("$local", localPath), ("$remote", remotePath), ("$size", size),
+                ("$checksum", checksum));
         }
+    }
+
+    /// <summary>Takes one file out of a job (its copy is not what was queued); the job goes on without it.</summary>
+    public void ForgetUploadJobFile(string jobId, int sequence)
+    {
+        lock (_gate)
+            Execute("DELETE FROM upload_job_files WHERE job_id=$id AND seq=$seq", ("$id", jobId), ("$seq", sequence));
     }
 
     /// <summary>Every job kept, oldest first.</summary>
@@ -80,20 +85,19 @@ public sealed partial class Catalog
         lock (_gate)
         {
             return Query("""
-                SELECT job_id, seq, local_path, remote_path, size, file_id, version, wrapped_key, local_modified, block_size
+                SELECT job_id, seq, local_path, remote_path, size, file_id, version, wrapped_key, local_modified, block_size, checksum
                 FROM upload_job_files WHERE job_id=$id ORDER BY seq
                 """, ReadJobFile, ("$id", jobId));
         }
     }
 
-    public void SetUploadJobState(string jobId, TransferState state, DateTimeOffset? finished = null, string? error = null)
-    {
-        lock (_gate)
-        {
-            Execute("UPDATE upload_jobs SET state=$state, finished=$finished, error=$error WHERE job_id=$id",
-                ("$state", Text(state)), ("$finished", Time(finished)), ("$error", error), ("$id", jobId));
-        }
-    }
+    /// <summary>
+    /// Moves a job to <paramref name="state"/>, durably: a job starting has its files (the drive's batch) on disk before any of
+    /// them is sent.
+    /// </summary>
+    public void SetUploadJobState(string jobId, TransferState state, DateTimeOffset? finished = null, string? error = null) =>
+        Durably(() => Execute("UPDATE upload_jobs SET state=$state, finished=$finished, error=$error WHERE job_id=$id",
+            ("$state", Text(state)), ("$finished", Time(finished)), ("$error", error), ("$id", jobId)));
 
     /// <summary>Records the version a job file is being uploaded as, its wrapped data key and the local file's size and time.</summary>
     public void StartUploadJobFile(UploadJobFile file)
@@ -124,5 +128,6 @@ public sealed partial class Catalog
 
     private static UploadJobFile ReadJobFile(SqliteDataReader r) =>
         new(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetInt64(4),
-            r.IsDBNull(5) ? null : new FileVersion(ReadId(r, 5), r.GetInt64(6)), ReadOptionalBytes(r, 7), r.GetInt64(8), r.GetInt32(9));
+            r.IsDBNull(5) ? null : new FileVersion(ReadId(r, 5), r.GetInt64(6)), ReadOptionalBytes(r, 7), r.GetInt64(8), r.GetInt32(9),
+            ReadOptionalBytes(r, 10));
 }

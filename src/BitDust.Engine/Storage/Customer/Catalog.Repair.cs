@@ -21,8 +21,8 @@ public sealed partial class Catalog
     }
 
     /// <summary>
-    /// Readable versions with a fragment that is not stored, or that is stored by a supplier no longer at its position: the
-    /// rebuild's work, oldest first.
+    /// Readable versions with a fragment that is not stored, or that is stored by a supplier no longer at its position, and
+    /// those not recorded complete yet: the rebuild's work, oldest first.
     /// </summary>
     public IReadOnlyList<CatalogVersion> VersionsToRebuild()
     {
@@ -30,10 +30,10 @@ public sealed partial class Catalog
         {
             return Query($"""
                 SELECT {VersionColumns} FROM versions v
-                WHERE v.manifest IS NOT NULL AND EXISTS(
+                WHERE v.manifest IS NOT NULL AND (v.state<>'complete' OR EXISTS(
                     SELECT 1 FROM fragments g LEFT JOIN family f ON f.position=g.position
                     WHERE g.file_id=v.file_id AND g.version=v.version
-                        AND (g.state<>'stored' OR f.supplier IS NULL OR f.supplier<>g.supplier))
+                        AND (g.state<>'stored' OR f.supplier IS NULL OR f.supplier<>g.supplier)))
                 ORDER BY v.created, v.file_id, v.version
                 """, ReadCatalogVersion);
         }

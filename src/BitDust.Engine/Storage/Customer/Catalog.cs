@@ -13,7 +13,7 @@ namespace BitDust.Engine.Storage.Customer;
 /// </summary>
 public sealed partial class Catalog : IDisposable
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -66,7 +66,7 @@ public sealed partial class Catalog : IDisposable
     private void CreateSchema()
     {
         // WAL with synchronous=NORMAL loses no committed transaction when the process dies (kill -9); a power cut may lose the
-        // last few, which only means a resumed upload sends those fragments again.
+        // last few. Every write that a network action depends on is made durable first (Durably): see there.
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
         var version = Convert.ToInt32(Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
         if (version > SchemaVersion)
@@ -88,6 +88,7 @@ public sealed partial class Catalog : IDisposable
             CREATE TABLE IF NOT EXISTS block_entries(
                 file_id BLOB NOT NULL, version INTEGER NOT NULL, block INTEGER NOT NULL,
                 codec INTEGER NOT NULL, stored_length INTEGER NOT NULL, block_tag BLOB NOT NULL, fragment_tags BLOB NOT NULL,
+                content_hash BLOB,
                 PRIMARY KEY(file_id, version, block),
                 FOREIGN KEY(file_id, version) REFERENCES versions(file_id, version) ON DELETE CASCADE);
             CREATE TABLE IF NOT EXISTS upload_jobs(
@@ -97,7 +98,7 @@ public sealed partial class Catalog : IDisposable
                 job_id TEXT NOT NULL REFERENCES upload_jobs(job_id) ON DELETE CASCADE, seq INTEGER NOT NULL,
                 local_path TEXT NOT NULL, remote_path TEXT NOT NULL, size INTEGER NOT NULL,
                 file_id BLOB, version INTEGER, wrapped_key BLOB, local_modified INTEGER NOT NULL DEFAULT 0,
-                block_size INTEGER NOT NULL DEFAULT 0,
+                block_size INTEGER NOT NULL DEFAULT 0, checksum BLOB,
                 PRIMARY KEY(job_id, seq));
             CREATE TABLE IF NOT EXISTS family(
                 position INTEGER PRIMARY KEY, supplier TEXT NOT NULL, public_key BLOB, endpoint TEXT, state TEXT NOT NULL,
@@ -105,8 +106,52 @@ public sealed partial class Catalog : IDisposable
             CREATE TABLE IF NOT EXISTS tree(
                 path TEXT PRIMARY KEY, kind INTEGER NOT NULL, mode INTEGER NOT NULL, modified_ns INTEGER NOT NULL,
                 uid INTEGER NOT NULL, gid INTEGER NOT NULL, target TEXT);
+            CREATE TABLE IF NOT EXISTS pins(
+                file_id BLOB NOT NULL, version INTEGER NOT NULL, holder TEXT NOT NULL, created INTEGER NOT NULL,
+                PRIMARY KEY(file_id, version, holder),
+                FOREIGN KEY(file_id, version) REFERENCES versions(file_id, version) ON DELETE CASCADE);
             """);
+        if (version < 3)
+            AddColumnsOfSchema3();
         Execute($"PRAGMA user_version={SchemaVersion.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>
+    /// Schema 3: the hash of each block's plain bytes (a resumed upload proves the bytes it sealed are the same), and the
+    /// checksum of a drive copy taken when it was closed (a copy a power cut tore is not uploaded).
+    /// </summary>
+    private void AddColumnsOfSchema3()
+    {
+        if (!Columns("block_entries").Contains("content_hash"))
+            Execute("ALTER TABLE block_entries ADD COLUMN content_hash BLOB");
+        if (!Columns("upload_job_files").Contains("checksum"))
+            Execute("ALTER TABLE upload_job_files ADD COLUMN checksum BLOB");
+    }
+
+    private HashSet<string> Columns(string table) =>
+        [.. Query($"SELECT name FROM pragma_table_info('{table}')", r => r.GetString(0))];
+
+    /// <summary>
+    /// Runs <paramref name="write"/> and returns only once it is on disk, with every write committed before it (one fsync of
+    /// the WAL, which holds them in order). The rule: whatever a network action depends on — the wrapped key and the entry of
+    /// a block before its fragments are sent, a manifest before an older version is deleted or a stub written, a batch's files
+    /// before its upload starts — is written this way first, so a power cut never leaves the network ahead of the catalog.
+    /// Other writes (a fragment stored) may be lost to a power cut; that only means sending the same bytes again.
+    /// </summary>
+    private T Durably<T>(Func<T> write)
+    {
+        lock (_gate)
+        {
+            Execute("PRAGMA synchronous=FULL");
+            try
+            {
+                return write();
+            }
+            finally
+            {
+                Execute("PRAGMA synchronous=NORMAL");
+            }
+        }
     }
 
     /// <summary>True when the catalog holds no file, no family and no job: a fresh home, which a restore may fill.</summary>

@@ -16,11 +16,15 @@ namespace BitDust.Engine.Storage.Customer;
 /// [version (8), size (8), state (1), created (8), manifest (i32 length + bytes), fragment count (i32), per fragment
 /// [block (8), position (u16), supplier index (u16), state (1), hash length (1) + hash]]]; from format 2 on, the drive's tree:
 /// entry count (i32), per entry [path (u16 length + UTF-8), kind (1), mode (i32), modified (unix ns, 8), uid (i32), gid (i32),
-/// target (u16 length + UTF-8; links only)].
+/// target (u16 length + UTF-8; links only)]; from format 3 on, the versions stubs pin: count (i32), per pin [file id (16),
+/// version (8), holder (u16 length + UTF-8), created (unix ms, 8)].
 /// </remarks>
-public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Files, IReadOnlyList<TreeEntry>? Tree = null)
+public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Files, IReadOnlyList<TreeEntry>? Tree = null,
+    IReadOnlyList<VersionPin>? Pins = null)
 {
-    public const byte FormatVersion = 2;
+    public const byte FormatVersion = 3;
+
+    private const int MinPinSize = 16 + 8 + 2 + 8;
 
     private const int MinTreeEntrySize = 2 + 1 + 4 + 8 + 4 + 4 + 2;
 
@@ -96,6 +100,15 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
             writer.WriteInt32(entry.Gid);
             WriteText(writer, entry.Target ?? "");
         }
+        var pins = Pins ?? [];
+        writer.WriteInt32(pins.Count);
+        foreach (var pin in pins)
+        {
+            writer.WriteBytes(pin.File.FileId.ToByteArray(bigEndian: true));
+            writer.WriteInt64(pin.File.Version);
+            WriteText(writer, pin.Holder);
+            writer.WriteInt64(pin.Created.ToUnixTimeMilliseconds());
+        }
         return writer.ToArray();
     }
 
@@ -111,7 +124,7 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
             return Fail("not a BitDust catalog backup (bad magic)", out error);
         if (!reader.TryReadByte(out var version) || !reader.TryReadByte(out var flags) || !reader.TryReadUInt16(out var supplierCount))
             return Truncated(reader, out error);
-        if (version is not (1 or FormatVersion) || flags != 0)
+        if (version is < 1 or > FormatVersion || flags != 0)
             return Fail($"catalog backup format {version} (flags 0x{flags:x2}) is not supported (this program reads 1..{FormatVersion})",
                 out error);
         var suppliers = new string[supplierCount];
@@ -145,9 +158,12 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
         var tree = new List<TreeEntry>();
         if (version >= 2 && !TryReadTree(ref reader, tree, out error))
             return false;
+        var pins = new List<VersionPin>();
+        if (version >= 3 && !TryReadPins(ref reader, pins, out error))
+            return false;
         if (reader.Remaining != 0)
             return Fail($"catalog backup has {reader.Remaining} unexpected bytes at its end", out error);
-        snapshot = new CatalogSnapshot(files, tree);
+        snapshot = new CatalogSnapshot(files, tree, pins);
         error = null;
         return true;
     }
@@ -205,6 +221,24 @@ public sealed record CatalogSnapshot(IReadOnlyList<CatalogSnapshot.FileEntry> Fi
             tree.Add(new TreeEntry(path, (TreeEntryKind)kind, mode,
                 Catalog.FromNanoseconds(modified), uid, gid,
                 target.Length > 0 ? target : null));
+        }
+        error = null;
+        return true;
+    }
+
+    private static bool TryReadPins(ref FormatReader reader, List<VersionPin> pins, [NotNullWhen(false)] out string? error)
+    {
+        if (!reader.TryReadInt32(out var count) || count < 0 || count > reader.Remaining / MinPinSize)
+            return Fail($"catalog backup pin count is wrong at byte {reader.Position}", out error);
+        for (var i = 0; i < count; i++)
+        {
+            if (!reader.TryReadBytes(16, out var id) || !reader.TryReadInt64(out var version) || !TryReadText(ref reader, out var holder) ||
+                !reader.TryReadInt64(out var created))
+                return Truncated(reader, out error);
+            if (version < 1 || holder.Length == 0 || created is < 0 or > MaxTime)
+                return Fail($"catalog backup pin {i} is malformed", out error);
+            pins.Add(new VersionPin(new FileVersion(new Guid(id, bigEndian: true), version), holder,
+                DateTimeOffset.FromUnixTimeMilliseconds(created)));
         }
         error = null;
         return true;

@@ -28,6 +28,11 @@ internal static partial class CustomerLog
     [LoggerMessage(8, LogLevel.Information, "{Remote} {File}: a new version because the local file changed since its upload started")]
     public static partial void LocalFileChanged(this ILogger logger, string remote, string file);
 
+    [LoggerMessage(13, LogLevel.Warning,
+        "{Remote}: the copy closed before the node stopped ({Local}) is not the one queued (a power cut tore it?); it is not " +
+        "uploaded and the version before it stays, as a disk keeps the older content of a file that was not synced")]
+    public static partial void TornCopyDropped(this ILogger logger, string remote, string local);
+
     [LoggerMessage(9, LogLevel.Information, "catalog backed up as version {Version} ({Bytes} bytes, manifest on {Suppliers} suppliers)")]
     public static partial void CatalogBackedUp(this ILogger logger, long version, int bytes, int suppliers);
 

@@ -12,6 +12,12 @@ public sealed record CustomerOptions
     /// <summary><c>services/backups/max-copies</c>: versions of a file kept; older ones are deleted from the suppliers.</summary>
     public int MaxCopies { get; init; } = 2;
 
+    /// <summary>
+    /// <c>services/backups/durable-margin</c>: parity fragments stored beyond k before a block counts as durable (negative: half
+    /// the parity, rounded up; see <see cref="Coding.ErasureScheme.DurableCount"/>).
+    /// </summary>
+    public int DurableMargin { get; init; } = -1;
+
     /// <summary>Encoded blocks an upload holds at once (each about block size × n/k): what bounds its memory.</summary>
     public int BlocksInFlight { get; init; } = 4;
 
@@ -37,5 +43,6 @@ public sealed record CustomerOptions
     {
         BlockSize = (int)config.GetSize("services/backups/block-size"),
         MaxCopies = (int)config.GetInteger("services/backups/max-copies"),
+        DurableMargin = (int)config.GetInteger("services/backups/durable-margin"),
     };
 }

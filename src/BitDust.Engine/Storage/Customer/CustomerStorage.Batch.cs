@@ -9,8 +9,12 @@ public sealed partial class CustomerStorage
 {
     public UploadBatch BeginBatch(string label) => new(Transfer.NewId(), label);
 
-    /// <summary>Records <paramref name="localPath"/> to be uploaded as <paramref name="remotePath"/> by the batch's job.</summary>
-    public void AddToBatch(UploadBatch batch, string localPath, string remotePath)
+    /// <summary>
+    /// Records <paramref name="localPath"/> to be uploaded as <paramref name="remotePath"/> by the batch's job, with the
+    /// <see cref="Crypto.ContentHash"/> it has now: if a power cut tears the copy before its upload, a later run finds it
+    /// changed and does not upload it.
+    /// </summary>
+    public void AddToBatch(UploadBatch batch, string localPath, string remotePath, byte[]? checksum = null)
     {
         if (batch.Started)
             throw new InvalidOperationException($"upload batch {batch.Id} has started; begin a new one");
@@ -22,12 +26,12 @@ public sealed partial class CustomerStorage
         if (batch.Count == 0)
         {
             var job = new UploadJobRecord(batch.Id, batch.Label, remotePath, TransferState.Queued, DateTimeOffset.UtcNow, null, null);
-            Catalog.AddUploadJob(job, [(localPath, remotePath, size)]);
+            Catalog.AddUploadJob(job, [(localPath, remotePath, size)], checksum);
             batch.QueuedAt = job.Started;
         }
         else
         {
-            Catalog.AddUploadJobFile(batch.Id, batch.Count, localPath, remotePath, size);
+            Catalog.AddUploadJobFile(batch.Id, batch.Count, localPath, remotePath, size, checksum);
         }
         batch.Added(size);
     }

@@ -18,15 +18,23 @@ public sealed partial class CustomerStorage
     }
 
     /// <summary>
-    /// Asks every supplier to delete the fragments of <paramref name="file"/>, then forgets the version. A supplier that cannot
-    /// be reached keeps its fragments (logged); they name nothing and are released with its contract.
+    /// Forgets the version (on disk first, so the catalog never names fragments that are gone), then asks every supplier to
+    /// delete its fragments. A supplier that cannot be reached keeps them (logged); they name nothing and are released with its
+    /// contract.
     /// </summary>
     internal async Task DeleteVersionAsync(FileVersion file, CancellationToken cancellationToken)
     {
+        Catalog.DeleteVersion(file);
         var answers = await Family.AskEveryoneAsync((client, token) => client.DeleteFragmentsAsync(file, token), Options.RequestTimeout,
             cancellationToken).ConfigureAwait(false);
         foreach (var answer in answers.Where(a => !a.Succeeded))
             Logger.DeleteIncomplete(file.ToString(), answer.Problem!);
-        Catalog.DeleteVersion(file);
+    }
+
+    /// <summary>Deletes the versions of a file that max-copies lets go (<see cref="Catalog.VersionsToPrune"/>).</summary>
+    public async Task PruneAsync(Guid fileId, CancellationToken cancellationToken)
+    {
+        foreach (var old in Catalog.VersionsToPrune(fileId, Options.MaxCopies))
+            await DeleteVersionAsync(old, cancellationToken).ConfigureAwait(false);
     }
 }

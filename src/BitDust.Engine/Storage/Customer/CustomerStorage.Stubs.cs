@@ -89,8 +89,9 @@ public sealed partial class CustomerStorage
     }
 
     /// <summary>
-    /// Starts uploading the file at <paramref name="localPath"/> and, once the upload is durable, replaces it by PATH.f: the
-    /// stub is written and synced first, read back, and only then is PATH deleted. PATH stays when the upload fails or PATH
+    /// Starts uploading the file at <paramref name="localPath"/> (as its full path, unless <paramref name="remotePath"/> says
+    /// otherwise) and, once the upload is durable, replaces it by PATH.f: the version is pinned (never let go by max-copies),
+    /// the stub is written and synced, read back, and only then is PATH deleted. PATH stays when the upload fails or PATH
     /// changed meanwhile. Folders, stubs and files ending in ".f" are refused (<see cref="ArgumentException"/>).
     /// </summary>
     public (Transfer Upload, StubReplacement Replacement) StartStub(string localPath, string? remotePath)
@@ -109,7 +110,8 @@ public sealed partial class CustomerStorage
         var stubFile = local + Stub.Extension;
         if (File.Exists(stubFile) || Directory.Exists(stubFile))
             throw new InvalidOperationException($"{stubFile} already exists; move it away first, so it is not overwritten");
-        var upload = StartUpload(local, remotePath);
+        // By default the whole path names it in the catalog: two files of one name elsewhere are two files, not two versions.
+        var upload = StartUpload(local, remotePath ?? RemotePath.FromLocalPath(local));
         var replacement = new StubReplacement(upload.Id, local, stubFile);
         _stubReplacements[upload.Id] = replacement;
         Run(token => ReplaceByStubAsync(upload, replacement, token));
@@ -176,6 +178,8 @@ public sealed partial class CustomerStorage
         var mode = OperatingSystem.IsWindows() ? DefaultStubMode : (int)File.GetUnixFileMode(local);
         var modified = new DateTimeOffset(job.LocalModified, TimeSpan.Zero);
         var bytes = Stub.Create(job.RemotePath, mode, modified, Manifest.Read(signed, OwnerKey), Keys.IdentityKey);
+        // Pinned before the stub exists: max-copies never lets go of the version a stub given out points at.
+        Catalog.Pin(file, replacement.StubPath);
         await AtomicFile.WriteAsync(replacement.StubPath, bytes, cancellationToken: cancellationToken).ConfigureAwait(false);
         File.SetLastWriteTimeUtc(replacement.StubPath, modified.UtcDateTime);
         // Read back what reached the disk before the original goes: a stub that does not read is no replacement.

@@ -15,6 +15,7 @@ public sealed partial class CustomerStorage : IAsyncDisposable
     private readonly List<Task> _running = [];
     private readonly SemaphoreSlim _uploadSlot = new(1, 1);
     private readonly SemaphoreSlim _downloadSlots = new(2, 2);
+    private int _copiesChecked;
 
     /// <param name="keys">The owner's keys; the caller keeps them alive (and disposes them) after this is disposed.</param>
     public CustomerStorage(Catalog catalog, Family family, KeyBundle keys, CustomerOptions options, ILogger? logger = null)
@@ -41,10 +42,15 @@ public sealed partial class CustomerStorage : IAsyncDisposable
 
     internal ILogger Logger { get; }
 
-    /// <summary>Shows every upload job the catalog kept, and continues those that were not finished.</summary>
+    /// <summary>
+    /// Shows every upload job the catalog kept, and continues those that were not finished — first taking out of them the
+    /// copies that are not what was queued (<see cref="DropTornCopies"/>, once per run).
+    /// </summary>
     public void ResumeJobs()
     {
         Catalog.PruneUploadJobs(Options.KeptJobs);
+        if (Interlocked.Exchange(ref _copiesChecked, 1) == 0)
+            DropTornCopies();
         foreach (var job in Catalog.UploadJobs())
         {
             if (Transfers.Find(job.Id) is not null)
@@ -66,6 +72,29 @@ public sealed partial class CustomerStorage : IAsyncDisposable
             }
             Logger.UploadResumed(job.Id, job.RemotePath);
             Run(token => RunUploadAsync(job, transfer, token));
+        }
+    }
+
+    /// <summary>
+    /// Files queued with the checksum they had when closed (the drive's copies) by a run that ended before they were readable:
+    /// a copy that does not match any more — a power cut lost what was not synced — is not uploaded, and the version before it
+    /// stays. A version it had begun is taken back from the suppliers.
+    /// </summary>
+    private void DropTornCopies()
+    {
+        foreach (var job in Catalog.UploadJobs().Where(j => j.State is not (TransferState.Complete or TransferState.Failed)))
+        {
+            foreach (var file in Catalog.UploadJobFiles(job.Id))
+            {
+                if (file.Checksum is not { } closed || file.File is { } begun && Catalog.FindVersion(begun) is { Manifest: not null })
+                    continue;
+                if (File.Exists(file.LocalPath) && ContentHash.OfFile(file.LocalPath).AsSpan().SequenceEqual(closed))
+                    continue;
+                Logger.TornCopyDropped(file.RemotePath, file.LocalPath);
+                Catalog.ForgetUploadJobFile(job.Id, file.Sequence);
+                if (file.File is { } started && Catalog.FindVersion(started) is not null)
+                    Run(token => DeleteVersionAsync(started, token));
+            }
         }
     }
 

@@ -21,12 +21,12 @@ internal sealed class FragmentSender(Family family, TimeSpan requestTimeout, Cat
 
     /// <summary>
     /// Puts the fragments of <paramref name="block"/> at <paramref name="positions"/>. <paramref name="alreadyStored"/> others are
-    /// stored from before; <paramref name="onDurable"/> runs once, as soon as k are. Cancellation is thrown, nothing recorded.
+    /// stored from before; <paramref name="onStored"/> hears the count stored so far after each one that is (once per count).
+    /// Cancellation is thrown, nothing recorded.
     /// </summary>
-    public async Task<BlockPutResult> PutAsync(EncodedBlock block, IReadOnlyList<int> positions, int alreadyStored, Action? onDurable,
+    public async Task<BlockPutResult> PutAsync(EncodedBlock block, IReadOnlyList<int> positions, int alreadyStored, Action<int>? onStored,
         CancellationToken cancellationToken)
     {
-        var needed = block.Scheme.DataCount;
         var stored = alreadyStored;
         var failures = new SortedDictionary<int, string>();
         var puts = positions.Select(async position =>
@@ -34,8 +34,9 @@ internal sealed class FragmentSender(Family family, TimeSpan requestTimeout, Cat
             var problem = await PutOneAsync(block, position, cancellationToken).ConfigureAwait(false);
             if (problem is null)
             {
-                if (Interlocked.Increment(ref stored) == needed)
-                    onDurable?.Invoke();
+                // Counted first: with no listener, ?.Invoke would skip its argument, and the increment with it.
+                var count = Interlocked.Increment(ref stored);
+                onStored?.Invoke(count);
                 return;
             }
             lock (failures)

@@ -99,7 +99,7 @@ public sealed partial class Rebuilder
                 problems.Add($"{remotePath} (version {version.File.Version}) block {block.Index}: {problem}");
             }
         }).ConfigureAwait(false);
-        CompleteIfWhole(version.File, manifest);
+        await FollowStateAsync(version.File, manifest, cancellationToken).ConfigureAwait(false);
         return (failed, problems);
     }
 
@@ -152,12 +152,25 @@ public sealed partial class Rebuilder
         }
     }
 
-    /// <summary>A durable version whose every fragment is stored by the supplier at its position becomes complete.</summary>
-    private void CompleteIfWhole(FileVersion file, Manifest manifest)
+    /// <summary>
+    /// After a rebuild, the version's state follows what is stored now: durable once every block has its durable count of
+    /// fragments, complete once every fragment is stored by the supplier at its position — and then the older versions
+    /// max-copies lets go, go.
+    /// </summary>
+    private async Task FollowStateAsync(FileVersion file, Manifest manifest, CancellationToken cancellationToken)
     {
-        if (storage.Catalog.FindVersion(file) is not { State: VersionState.Durable })
+        if (storage.Catalog.FindVersion(file) is not { State: VersionState.Readable or VersionState.Durable } current)
             return;
-        if (Held(file, manifest, storage.Family.Members).All(h => h))
-            storage.Catalog.SetVersionState(file, VersionState.Complete);
+        var n = manifest.Scheme.Total;
+        var held = Held(file, manifest, storage.Family.Members);
+        var weakest = Enumerable.Range(0, manifest.Blocks.Count).Select(b => held.AsSpan(b * n, n).Count(true)).DefaultIfEmpty(n).Min();
+        var state = weakest == n ? VersionState.Complete
+            : weakest >= manifest.Scheme.DurableCount(storage.Options.DurableMargin) ? VersionState.Durable
+            : VersionState.Readable;
+        if (state == current.State)
+            return;
+        storage.Catalog.SetVersionState(file, state);
+        if (state == VersionState.Complete)
+            await storage.PruneAsync(file.FileId, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -90,6 +90,8 @@ public sealed partial class Rebuilder(CustomerStorage storage, RebuildOptions op
             waiting += plan.Waiting;
             if (plan.Blocks.Count > 0)
                 work.Add((version, plan.Bytes));
+            else
+                await FollowStateAsync(version.File, plan.Manifest, cancellationToken).ConfigureAwait(false);
         }
         if (work.Count == 0)
         {

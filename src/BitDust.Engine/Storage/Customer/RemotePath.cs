@@ -62,6 +62,19 @@ public static class RemotePath
         return Validate(name) is null ? name : null;
     }
 
+    /// <summary>
+    /// The remote path that names a local file by its whole path ("/home/ann/notes.txt" is "home/ann/notes.txt"): what
+    /// <c>bitdust stub</c> uses, so files of one name in different folders never become versions of each other.
+    /// </summary>
+    public static string FromLocalPath(string localPath)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(localPath));
+        var relative = Path.GetRelativePath(Path.GetPathRoot(full)!, full).Replace(Path.DirectorySeparatorChar, Separator);
+        return Validate(relative) is { } problem
+            ? throw new ArgumentException($"{full} cannot name a file in the catalog: {problem}; give the remote path")
+            : relative;
+    }
+
     /// <summary><paramref name="prefix"/>/<paramref name="relative"/>, with the local separator turned into '/'.</summary>
     public static string Join(string prefix, string relative) =>
         prefix + Separator + relative.Replace(Path.DirectorySeparatorChar, Separator);

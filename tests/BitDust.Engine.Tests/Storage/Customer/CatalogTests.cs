@@ -44,7 +44,7 @@ public sealed class CatalogTests : IDisposable
         Assert.Equal(["docs/a.txt", "docs/b.txt"], reopened.FilesUnder("docs").Select(f => f.RemotePath));
         Assert.Empty(reopened.FilesUnder("doc"));
         Assert.Equal(second, reopened.LatestReadable(first.FileId)!.File);
-        Assert.Equal([first], reopened.VersionsBeyond(first.FileId, keep: 1));
+        Assert.Empty(reopened.VersionsToPrune(first.FileId, keep: 1));
         Assert.Equal([FragmentState.Stored, FragmentState.Missing], reopened.Fragments(second).Select(f => f.State));
         Assert.Equal(1, reopened.MarkPosition(0, FragmentState.Missing));
         Assert.Equal(2, reopened.FragmentsAt(0).Count + reopened.FragmentsAt(1, FragmentState.Missing).Count);
@@ -53,6 +53,35 @@ public sealed class CatalogTests : IDisposable
         reopened.DeleteVersion(second);
         Assert.Null(reopened.FindFile("docs/a.txt"));
         Assert.Empty(reopened.Fragments(second));
+    }
+
+    [Fact]
+    public void An_old_version_goes_only_once_max_copies_newer_versions_are_complete_and_never_while_a_stub_pins_it()
+    {
+        using var catalog = Catalog.Open(DatabasePath);
+        var created = DateTimeOffset.UtcNow;
+        var versions = Enumerable.Range(0, 4).Select(i => catalog.BeginVersion("docs/a", 10 + i, created.AddMinutes(i))).ToList();
+        catalog.SetManifest(versions[0], [1], VersionState.Complete);
+        catalog.SetManifest(versions[1], [2], VersionState.Complete);
+        catalog.SetManifest(versions[2], [3], VersionState.Durable);
+        catalog.SetManifest(versions[3], [4], VersionState.Readable);
+        var fileId = versions[0].FileId;
+
+        // Two kept: the newest two are not complete, so nothing older goes yet.
+        Assert.Equal([versions[0]], catalog.VersionsToPrune(fileId, keep: 1));
+        Assert.Empty(catalog.VersionsToPrune(fileId, keep: 2));
+        catalog.SetVersionState(versions[3], VersionState.Complete);
+        Assert.Equal([versions[2], versions[1], versions[0]], catalog.VersionsToPrune(fileId, keep: 1));
+        Assert.Equal([versions[0]], catalog.VersionsToPrune(fileId, keep: 2));
+
+        catalog.Pin(versions[0], "/home/ann/a.f");
+        catalog.ReplacePins(Catalog.MirrorHolder, [versions[1]]);
+        Assert.Equal([versions[2]], catalog.VersionsToPrune(fileId, keep: 1));
+        catalog.ReplacePins(Catalog.MirrorHolder, [versions[3]]);
+        Assert.Equal([versions[2], versions[1]], catalog.VersionsToPrune(fileId, keep: 1));
+        Assert.Equal(2, catalog.Pins().Count);
+        catalog.DeleteVersion(versions[0]);
+        Assert.Equal([versions[3]], catalog.Pins().Select(p => p.File));
     }
 
     [Fact]
@@ -65,13 +94,15 @@ public sealed class CatalogTests : IDisposable
         var started = catalog.UploadJobFiles("job1")[0] with { File = version, WrappedKey = [9, 9], LocalModified = 42, BlockSize = 4096 };
         catalog.StartUploadJobFile(started);
         var entry = new BlockEntry(BlockCodec.None, 10, RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(16 * 7));
-        catalog.SaveBlockEntry(version, 0, entry);
+        var hash = RandomNumberGenerator.GetBytes(32);
+        catalog.SaveBlockEntry(version, 0, entry, hash);
 
         var files = catalog.UploadJobFiles("job1");
         Assert.Equal(started with { WrappedKey = null }, files[0] with { WrappedKey = null });
         Assert.Equal(started.WrappedKey, files[0].WrappedKey);
         Assert.Equal(("docs/b", 20L, (FileVersion?)null), (files[1].RemotePath, files[1].Size, files[1].File));
         Assert.Equal(entry.FragmentTags, catalog.BlockEntries(version)[0].FragmentTags);
+        Assert.Equal(hash, catalog.SavedBlocks(version)[0].ContentHash);
         catalog.SetManifest(version, [1], VersionState.Durable);
         Assert.Empty(catalog.BlockEntries(version));
 
