@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json.Nodes;
 using BitDust.Integration.Tests.Storage;
 using Xunit.Abstractions;
@@ -7,8 +9,10 @@ namespace BitDust.Integration.Tests.Drive;
 
 /// <summary>Names in any script, up to Linux's 255 bytes, through the mounted drive, a folder rename, a restore and a download.</summary>
 [Collection(LocalnetCollection.Name)]
-public sealed class UnicodeNameTests(ITestOutputHelper output)
+public sealed partial class UnicodeNameTests(ITestOutputHelper output)
 {
+    private const int Eilseq = 84;
+
     /// <summary>
     /// Emoji (surrogate pairs, a ZWJ sequence), "café" in NFC and in NFD (two names, as on ext4), stacked combining marks, CJK, a
     /// letter above the surrogates, and names of exactly 255 bytes of UTF-8.
@@ -43,6 +47,9 @@ public sealed class UnicodeNameTests(ITestOutputHelper output)
             Directory.Move(Path.Combine(mountPoint, "a😀"), Path.Combine(mountPoint, "b 😀"));
             var tooLong = Path.Combine(mountPoint, "b 😀", Names[^1] + "!");
             Assert.Throws<PathTooLongException>(() => File.WriteAllBytes(tooLong, [1]));
+            // Latin-1 "café" is no UTF-8: refused, rather than stored as other bytes (U+FFFD) that the next such name would share.
+            Assert.Equal(-1, MakeDirectory([.. Encoding.UTF8.GetBytes(Path.Combine(mountPoint, "caf")), 0xE9, 0], 0x1ED));
+            Assert.Equal(Eilseq, Marshal.GetLastPInvokeError());
 
             Assert.Equal(["a", "a-", "a0", "b 😀"], Directory.EnumerateFileSystemEntries(mountPoint).Select(Path.GetFileName)
                 .Order(StringComparer.Ordinal));
@@ -76,6 +83,9 @@ public sealed class UnicodeNameTests(ITestOutputHelper output)
         Assert.Equal(TestFiles.HashTree(Path.Combine(source, "a😀")), TestFiles.HashTree(Path.Combine(downloads, "b 😀")));
         output.WriteLine($"listed and downloaded byte-exact on a fresh home: {clock.Elapsed.TotalSeconds:0.0} s");
     }
+
+    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true)]
+    private static partial int MakeDirectory(byte[] path, uint mode);
 
     /// <summary>Every remote path <c>bitdust file list --json</c> shows, sorted.</summary>
     private static async Task<List<string>> ListAsync(BitDustCli customer) =>
