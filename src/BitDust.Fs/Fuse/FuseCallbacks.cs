@@ -9,7 +9,7 @@ namespace BitDust.Fs.Fuse;
 /// <summary>
 /// The functions libfuse calls, on its own threads. Each finds its file system through the context's private data, turns C
 /// arguments into the VFS's, and answers 0, a count, or -errno. No exception ever reaches native code: one is logged and
-/// answered with EIO.
+/// answered with EIO (a name that is not UTF-8: EILSEQ).
 /// </summary>
 internal static unsafe partial class FuseCallbacks
 {
@@ -87,7 +87,14 @@ internal static unsafe partial class FuseCallbacks
         return ((int)context->Uid, (int)context->Gid);
     }
 
-    private static string PathOf(byte* path) => path is null ? "" : Marshal.PtrToStringUTF8((nint)path) ?? "";
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// A path or name from the kernel. One that is not UTF-8 throws (answered EILSEQ by <see cref="Run"/>): decoded with U+FFFD
+    /// it would be stored as other bytes than were given, and two such names would become one.
+    /// </summary>
+    private static string PathOf(byte* path) =>
+        path is null ? "" : StrictUtf8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(path));
 
     private static ulong HandleOf(FuseFileInfo* info) => info is null ? 0 : info->Handle;
 
@@ -99,6 +106,10 @@ internal static unsafe partial class FuseCallbacks
         {
             target = Current();
             return operation(target.FileSystem);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Answer(Errno.EILSEQ);
         }
         catch (Exception e)
         {

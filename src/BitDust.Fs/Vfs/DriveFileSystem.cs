@@ -138,7 +138,8 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
         long files;
         lock (_tree)
             files = Interlocked.Read(ref _nextInode);
-        stats = new FileSystemStats(_options.Quota, Math.Max(0, _options.Quota - used), files, long.MaxValue / 2, 4096, 255);
+        stats = new FileSystemStats(_options.Quota, Math.Max(0, _options.Quota - used), files, long.MaxValue / 2, 4096,
+            RemotePath.MaxNameBytes);
         return Errno.Ok;
     }
 
@@ -178,7 +179,7 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
         if (node is not DirectoryNode found)
             return Errno.ENOTDIR;
         parent = found;
-        if (Encoding.UTF8.GetByteCount(name) > 255)
+        if (Encoding.UTF8.GetByteCount(name) > RemotePath.MaxNameBytes)
             return Errno.ENAMETOOLONG;
         var remote = parent == _root ? name : parent.RemotePath + "/" + name;
         if (parent == _root && name == TrashFolder)

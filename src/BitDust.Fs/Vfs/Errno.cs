@@ -31,5 +31,6 @@ public enum Errno
     ELOOP = 40,
     ENODATA = 61,
     EOVERFLOW = 75,
+    EILSEQ = 84,
     ENOTSUP = 95,
 }

@@ -1,3 +1,4 @@
+using BitDust.Engine.Storage.Customer;
 using BitDust.Engine.Tests.Storage.Customer;
 using BitDust.Fs.Vfs;
 
@@ -232,6 +233,42 @@ public sealed class DriveFileSystemTests
         var names = new List<DirectoryEntry>();
         Assert.Equal(Errno.Ok, drive.Drive.ReadDirectory("/", names));
         Assert.Equal(["a", "moved"], names.Select(n => n.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Names_of_any_script_up_to_255_bytes_keep_their_bytes_through_a_folder_rename_and_256_bytes_are_ENAMETOOLONG()
+    {
+        await using var drive = await DriveHarness.StartAsync();
+        var fs = drive.Drive;
+        var contents = UnicodeTrees.Names.ToDictionary(n => n, _ => CustomerHarness.RandomBytes(300), StringComparer.Ordinal);
+        foreach (var folder in new[] { "/a", "/a😀", "/a0" })
+            Assert.Equal(Errno.Ok, fs.MakeDirectory(folder, 0x1ED, 0, 0));
+        foreach (var (name, content) in contents)
+        {
+            Assert.Equal(Errno.Ok, fs.MakeDirectory($"/a😀/{name}", 0x1ED, 0, 0));
+            drive.WriteFile($"/a😀/{name}/{name}", content);
+        }
+        drive.WriteFile("/a/sibling", [1]);
+        drive.WriteFile("/a0/sibling", [2]);
+        var tooLong = UnicodeTrees.Names.First(n => System.Text.Encoding.UTF8.GetByteCount(n) == RemotePath.MaxNameBytes) + "!";
+        Assert.Equal(Errno.ENAMETOOLONG, fs.MakeDirectory($"/{tooLong}", 0x1ED, 0, 0));
+        Assert.Equal(Errno.ENAMETOOLONG, fs.Create($"/a/{tooLong}", 0x1A4, OpenFlags.WriteOnly | OpenFlags.Create, 0, 0, out _));
+        Assert.Equal(Errno.ENAMETOOLONG, fs.Rename("/a/sibling", $"/a/{tooLong}", RenameFlags.None));
+        Assert.Equal(Errno.ENAMETOOLONG, fs.CreateSymlink("a", $"/{tooLong}", 0, 0));
+
+        Assert.Equal(Errno.Ok, fs.Rename("/a😀", "/日本 😀", RenameFlags.None));
+        await drive.ReopenWithEmptyCacheAsync();
+
+        var listed = new List<DirectoryEntry>();
+        Assert.Equal(Errno.Ok, drive.Drive.ReadDirectory("/日本 😀", listed));
+        Assert.Equal(contents.Keys.Order(StringComparer.Ordinal), listed.Select(e => e.Name).Order(StringComparer.Ordinal));
+        foreach (var (name, content) in contents)
+            Assert.Equal(content, drive.ReadFile($"/日本 😀/{name}/{name}"));
+        Assert.Equal([1], drive.ReadFile("/a/sibling"));
+        Assert.Equal([2], drive.ReadFile("/a0/sibling"));
+        listed.Clear();
+        Assert.Equal(Errno.Ok, drive.Drive.ReadDirectory("/", listed));
+        Assert.Equal(["a", "a0", "日本 😀"], listed.Select(e => e.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

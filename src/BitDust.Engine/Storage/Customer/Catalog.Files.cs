@@ -20,12 +20,10 @@ public sealed partial class Catalog
     /// <summary>Every file whose remote path is <paramref name="prefix"/>/…, sorted by path.</summary>
     public IReadOnlyList<CatalogFile> FilesUnder(string prefix)
     {
-        var folder = prefix + RemotePath.Separator;
         lock (_gate)
         {
-            return Query("""
-                SELECT file_id, remote_path, created FROM files WHERE substr(remote_path, 1, $length)=$folder ORDER BY remote_path
-                """, ReadFile, ("$length", folder.Length), ("$folder", folder));
+            return Query($"SELECT file_id, remote_path, created FROM files WHERE {InSubtree("remote_path")} ORDER BY remote_path",
+                ReadFile, SubtreeOf(prefix));
         }
     }
 

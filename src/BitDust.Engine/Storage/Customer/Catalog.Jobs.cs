@@ -31,13 +31,11 @@ public sealed partial class Catalog
     /// </summary>
     public int ForgetQueuedUploads(string remotePath)
     {
-        var folder = remotePath + RemotePath.Separator;
         lock (_gate)
         {
-            return Execute("""
-                DELETE FROM upload_job_files
-                WHERE file_id IS NULL AND (remote_path=$path OR substr(remote_path, 1, $length)=$folder)
-                """, ("$path", remotePath), ("$length", folder.Length), ("$folder", folder));
+            return Execute($"""
+                DELETE FROM upload_job_files WHERE file_id IS NULL AND (remote_path=$path OR {InSubtree("remote_path")})
+                """, [("$path", remotePath), .. SubtreeOf(remotePath)]);
         }
     }
 

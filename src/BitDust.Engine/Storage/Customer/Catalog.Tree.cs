@@ -46,18 +46,17 @@ public sealed partial class Catalog
     /// </summary>
     public void Rename(string from, string to)
     {
-        var folder = from + RemotePath.Separator;
         lock (_gate)
         {
             InTransaction(() =>
             {
                 foreach (var (table, column) in new[] { ("files", "remote_path"), ("tree", "path"), ("upload_job_files", "remote_path") })
                 {
+                    // SQLite's length counts $from as substr counts the column: in code points (string.Length counts UTF-16 units).
                     Execute($"""
-                        UPDATE {table} SET {column} = $to || substr({column}, $length)
-                        WHERE {column}=$from OR substr({column}, 1, $folderLength)=$folder
-                        """, ("$to", to), ("$from", from), ("$length", from.Length + 1), ("$folder", folder),
-                        ("$folderLength", folder.Length));
+                        UPDATE {table} SET {column} = $to || substr({column}, length($from) + 1)
+                        WHERE {column}=$from OR {InSubtree(column)}
+                        """, [("$to", to), ("$from", from), .. SubtreeOf(from)]);
                 }
                 return 0;
             });

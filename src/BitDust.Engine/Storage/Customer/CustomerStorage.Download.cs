@@ -5,8 +5,9 @@ using BitDust.Engine.Pipeline;
 namespace BitDust.Engine.Storage.Customer;
 
 /// <summary>
-/// Downloads: each file is decoded from the family into LOCAL.bitdust-partial, flushed to disk and renamed into place only
-/// when every block was verified. On failure the partial file is deleted and the transfer names the blocks and suppliers.
+/// Downloads: each file is decoded from the family into LOCAL.bitdust-partial (its name cut short when that would pass 255
+/// bytes), flushed to disk and renamed into place only when every block was verified. On failure the partial file is deleted
+/// and the transfer names the blocks and suppliers.
 /// </summary>
 public sealed partial class CustomerStorage
 {
@@ -104,7 +105,7 @@ public sealed partial class CustomerStorage
         var localPath = target.LocalPath;
         var folder = Path.GetDirectoryName(localPath)!;
         Directory.CreateDirectory(folder);
-        var partial = localPath + PartialSuffix;
+        var partial = LocalName.Beside(localPath, "", PartialSuffix);
         try
         {
             using var key = manifest.UnwrapKey(Keys.MasterKey);

@@ -5,12 +5,16 @@ namespace BitDust.Engine.Storage.Customer;
 
 /// <summary>
 /// The name a file has in the owner's catalog: '/'-separated, relative, no empty, "." or ".." parts, at most
-/// <see cref="MaxBytes"/> bytes of UTF-8, no control characters. A download joins it under a local folder, so these rules are
-/// also what keeps a restored file inside that folder.
+/// <see cref="MaxBytes"/> bytes of UTF-8 and each part at most <see cref="MaxNameBytes"/>, no control characters. A download
+/// joins it under a local folder, so these rules are also what keeps a restored file inside that folder. Names are taken as
+/// they come, never normalized: "é" in NFC and in NFD are two names, as on ext4.
 /// </summary>
 public static class RemotePath
 {
     public const int MaxBytes = 1024;
+
+    /// <summary>What one name can be on Linux (NAME_MAX), so that every file downloads under its own name.</summary>
+    public const int MaxNameBytes = LocalName.MaxBytes;
 
     public const char Separator = '/';
 
@@ -42,6 +46,8 @@ public static class RemotePath
                 return $"\"{Shown(path)}\" has an empty part (a doubled or trailing '/')";
             if (part is "." or "..")
                 return $"\"{Shown(path)}\" has a \"{part}\" part; name the file without \".\" or \"..\"";
+            if (Encoding.UTF8.GetByteCount(part) is var partBytes and > MaxNameBytes)
+                return $"\"{Shown(part)}\" is {partBytes} bytes of UTF-8; a name is at most {MaxNameBytes}: shorten it";
         }
         return null;
     }
@@ -86,5 +92,7 @@ public static class RemotePath
         return Path.Combine(folder, relative.Replace(Separator, Path.DirectorySeparatorChar));
     }
 
-    private static string Shown(string path) => path.Length > 80 ? path[..80] + "…" : path;
+    /// <summary>The first 80 characters of <paramref name="path"/>, cut between characters (never inside a surrogate pair).</summary>
+    private static string Shown(string path) =>
+        path.EnumerateRunes().Count() > 80 ? string.Concat(path.EnumerateRunes().Take(80)) + "…" : path;
 }

@@ -31,9 +31,23 @@ public sealed class RemotePathTests
     public void A_path_is_at_most_1024_bytes_of_valid_utf8()
     {
         Assert.Contains("valid Unicode", RemotePath.Validate("lone\ud800surrogate"), StringComparison.Ordinal);
-        Assert.Null(RemotePath.Validate(new string('a', 1024)));
-        Assert.Contains("at most 1024 bytes", RemotePath.Validate(new string('a', 1025)), StringComparison.Ordinal);
+        var names = Enumerable.Repeat(new string('a', 204), 5).ToList();
+        Assert.Null(RemotePath.Validate(string.Join('/', names)));
+        Assert.Contains("at most 1024 bytes", RemotePath.Validate(string.Join('/', names.Append("b"))), StringComparison.Ordinal);
         Assert.Contains("at most 1024 bytes", RemotePath.Validate(new string('é', 513)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_name_is_at_most_255_bytes_of_utf8_as_on_linux_and_the_refusal_splits_no_character()
+    {
+        foreach (var name in UnicodeTrees.Names)
+            Assert.Null(RemotePath.Validate($"folder/{name}/{name}"));
+        foreach (var name in UnicodeTrees.Names.Where(n => System.Text.Encoding.UTF8.GetByteCount(n) == RemotePath.MaxNameBytes))
+        {
+            var error = RemotePath.Validate($"folder/{name}!");
+            Assert.NotNull(error);
+            Assert.True(IsWellFormed(error), error);
+        }
     }
 
     [Fact]
@@ -63,7 +77,8 @@ public sealed class RemotePathTests
             var segments = (path ?? "").Split('/');
             var bad = string.IsNullOrEmpty(path) || path[0] == '/' || segments.Any(p => p is "" or "." or "..") ||
                 path.Any(char.IsControl) ||
-                !IsWellFormed(path) || System.Text.Encoding.UTF8.GetByteCount(path) > RemotePath.MaxBytes;
+                !IsWellFormed(path) || System.Text.Encoding.UTF8.GetByteCount(path) > RemotePath.MaxBytes ||
+                segments.Any(p => System.Text.Encoding.UTF8.GetByteCount(p) > RemotePath.MaxNameBytes);
             return bad ? !string.IsNullOrWhiteSpace(error) : error is null;
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
     }

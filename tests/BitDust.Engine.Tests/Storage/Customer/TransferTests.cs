@@ -55,6 +55,27 @@ public sealed class TransferTests
                 await File.ReadAllBytesAsync(harness.OutputPath(Path.Combine("restored", name["tree/".Length..]))).WaitAsync(StepTimeout));
     }
 
+    [Fact]
+    public async Task Names_of_any_script_up_to_255_bytes_come_back_byte_exact_and_a_256_byte_name_is_refused()
+    {
+        await using var harness = await StartAsync();
+        await harness.HireAsync();
+        var files = UnicodeTrees.Names.ToDictionary(n => $"ünï 😀/{n}/{n}", _ => RandomBytes(100), StringComparer.Ordinal);
+        foreach (var (name, content) in files)
+            harness.LocalFile(name, content);
+
+        await harness.UploadAsync(Path.Combine(harness.Home, "local", "ünï 😀"), "ünï 😀");
+        var download = await harness.DownloadAsync("ünï 😀", harness.OutputPath("ünï 😀"));
+
+        Assert.True(download.State == TransferState.Complete, download.Error);
+        Assert.Equal(files.Keys.Order(StringComparer.Ordinal),
+            harness.Catalog.ListFiles().Select(f => f.RemotePath).Order(StringComparer.Ordinal));
+        foreach (var (name, content) in files)
+            Assert.Equal(content, await File.ReadAllBytesAsync(harness.OutputPath(name)).WaitAsync(StepTimeout));
+        var longest = UnicodeTrees.Names.First(n => System.Text.Encoding.UTF8.GetByteCount(n) == RemotePath.MaxNameBytes);
+        Assert.Throws<ArgumentException>(() => harness.Storage.StartUpload(harness.OutputPath(files.Keys.First()), longest + "!"));
+    }
+
     [Theory]
     [InlineData(new[] { 0, 1, 2 }, 3)]
     [InlineData(new[] { 4, 5, 6 }, 0)]
