@@ -13,6 +13,9 @@ public class BitDustCli(string home) : IAsyncDisposable
 
     public string Home { get; } = home;
 
+    /// <summary>More environment for the commands run from now on (and the daemon a command starts).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     public static BitDustCli WithFreshHome()
     {
         var home = Directory.CreateTempSubdirectory("bitdust-it-").FullName;
@@ -28,6 +31,8 @@ public class BitDustCli(string home) : IAsyncDisposable
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
         start.Environment["BITDUST_HOME"] = Home;
+        foreach (var (name, value) in Environment)
+            start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -44,9 +44,17 @@ public static class FileEndpoints
                     "the body needs \"remote_path\" and \"local_path\" (an absolute path to write)");
             if (RemotePath.Validate(remote) is { } problem)
                 return ApiResult.Error(StatusCodes.Status400BadRequest, $"remote_path: {problem}");
+            long? version = null;
+            if (body["version"] is not null)
+            {
+                if (!long.TryParse(RequestBody.GetText(body, "version"), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
+                    return ApiResult.Error(StatusCodes.Status400BadRequest, "version: a version number from 1 (`bitdust file info` lists them)");
+                version = number;
+            }
             if (!CustomerAccess.TryReady(node, out var storage, out var refusal))
                 return refusal;
-            return Start(() => new { transfer_id = storage.StartDownload(remote, local).Id });
+            return Start(() => new { transfer_id = storage.StartDownload(remote, local, version).Id });
         });
 
         api.MapGet("/file/upload/v1", (HttpRequest request) => ShowTransfer(node, request, TransferKind.Upload));
@@ -77,7 +85,10 @@ public static class FileEndpoints
                     {
                         version = v.Version.File.Version, size = v.Version.Size, created = v.Version.Created, state = v.State,
                         block_count = v.Blocks.Count,
-                        blocks = v.Blocks.Select(b => new { index = b.Index, healthy = b.Healthy, total = b.Total, needed = b.Needed }),
+                        blocks = v.Blocks.Select(b => new
+                        {
+                            index = b.Index, healthy = b.Healthy, total = b.Total, needed = b.Needed, durable = b.Durable,
+                        }),
                         below_full_redundancy = v.BelowFullRedundancy,
                     }),
                     suppliers = storage.Family.Members.Select((m, position) => new { position, supplier = m?.Supplier }),

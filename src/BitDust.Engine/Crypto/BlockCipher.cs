@@ -8,10 +8,18 @@ namespace BitDust.Engine.Crypto;
 /// Not thread-safe: create one per thread with <see cref="DataKey.CreateBlockCipher"/> (it is cheap).
 /// </summary>
 /// <remarks>
-/// The nonce is derived from the block index instead of drawn at random. It never repeats under one key
-/// because a data key belongs to exactly one file version and each block index of a version is sealed
-/// once; a new version gets a new data key. The caller passes the block position and file version as
-/// associated data, so a block moved to another position or version fails to open.
+/// The nonce is derived from the block index instead of drawn at random. It never seals two different plaintexts under one
+/// key because a data key belongs to exactly one file version (a version number is never used twice, even after its version
+/// is deleted) and each block index of a version is sealed from one content. The caller passes the block position and file
+/// version as associated data, so a block moved to another position or version fails to open.
+/// <para>
+/// The rule an upload that resumes after a crash or power cut follows (UploadJob): a block is sealed again under the
+/// version's old key only when the hash of its plain bytes, kept with the block's entry, matches the bytes read now, and the
+/// new seal's tag is checked against the tag kept; otherwise the file goes up as a new version with a new key. The entry (and
+/// with it the version and its wrapped key) is written to disk (fsync) before any fragment of the block leaves the machine,
+/// so a block the catalog does not know was never sent. Sealing the same bytes again gives the same ciphertext: that repeats
+/// nothing a supplier did not already see.
+/// </para>
 /// </remarks>
 public sealed class BlockCipher : IDisposable
 {

@@ -1,5 +1,6 @@
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
+using BitDust.Engine.Storage;
 using BitDust.Engine.Storage.Customer;
 using Microsoft.Extensions.Logging;
 
@@ -131,6 +132,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
         {
             _batch ??= _storage.BeginBatch(JobLabel);
             _storage.AddToBatch(_batch, content.Path, remotePath, checksum);
+            CrashPoint.Pass(CrashPoint.CopyQueued);
             content.EnterJob();
             _queued.Add(new QueuedUpload(content, durable, remotePath));
             _paths[content] = remotePath;
@@ -206,6 +208,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
                 // What a power cut would lose of these copies is on disk before their upload starts; the job's start is then
                 // written durably to the catalog, with the batch's files.
                 SyncToDisk(sent);
+                CrashPoint.Pass(CrashPoint.BatchSynced);
                 var transfer = _storage.StartBatch(batch);
                 Log.JobStarted(_logger, transfer.Id, batch.Count, batch.Bytes);
                 // One job at a time: files closed meanwhile gather into the next, larger one.

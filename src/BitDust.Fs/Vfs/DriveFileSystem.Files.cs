@@ -238,25 +238,34 @@ public sealed partial class DriveFileSystem
 
     public Errno Release(string path, ulong handle)
     {
-        if (!_handles.TryRemove(handle, out var open))
-            return Errno.EBADF;
-        var file = open.Node;
-        bool last;
-        lock (file.ContentGate)
+        // Counted from before the handle goes until its copy is queued: a flush (unmount) that looks in between waits for it.
+        Interlocked.Increment(ref _closing);
+        try
         {
-            file.Handles--;
-            if (open.CanWrite)
-                file.Writers--;
-            last = file.Handles == 0;
-        }
-        if (file.Detached)
-        {
-            if (last)
-                Retire(file.Content);
+            if (!_handles.TryRemove(handle, out var open))
+                return Errno.EBADF;
+            var file = open.Node;
+            bool last;
+            lock (file.ContentGate)
+            {
+                file.Handles--;
+                if (open.CanWrite)
+                    file.Writers--;
+                last = file.Handles == 0;
+            }
+            if (file.Detached)
+            {
+                if (last)
+                    Retire(file.Content);
+                return Errno.Ok;
+            }
+            SealIfClosed(file);
             return Errno.Ok;
         }
-        SealIfClosed(file);
-        return Errno.Ok;
+        finally
+        {
+            Interlocked.Decrement(ref _closing);
+        }
     }
 
     public Errno Sync(string path, ulong handle, bool dataOnly)

@@ -9,15 +9,17 @@ namespace BitDust.Fs.Vfs;
 /// yet), <c>cached</c> (durable, and whole in the local cache) or <c>durable</c> (in the network only);
 /// <c>user.bitdust.pending</c> the bytes still to upload; <c>user.bitdust.fragments</c> how many fragments of the file's
 /// weakest block are reachable (stored on a supplier that holds its position and answered when last asked), of how many
-/// ("5/7"). They are read-only.
+/// ("5/7"); <c>user.bitdust.durable-at</c> how many fragments of every block make it durable, of how many ("6/7": k plus
+/// the durable margin; <c>pending</c> lasts until then). They are read-only.
 /// </summary>
 public sealed partial class DriveFileSystem
 {
     public const string StateAttribute = "user.bitdust.state";
     public const string PendingAttribute = "user.bitdust.pending";
     public const string FragmentsAttribute = "user.bitdust.fragments";
+    public const string DurableAtAttribute = "user.bitdust.durable-at";
 
-    private static readonly string[] AttributeNames = [StateAttribute, PendingAttribute, FragmentsAttribute];
+    private static readonly string[] AttributeNames = [StateAttribute, PendingAttribute, FragmentsAttribute, DurableAtAttribute];
 
     public Errno GetExtendedAttribute(string path, string name, Span<byte> value, out int size)
     {
@@ -41,6 +43,7 @@ public sealed partial class DriveFileSystem
             StateAttribute => StateOf(file),
             PendingAttribute => PendingBytesOf(file).ToString(CultureInfo.InvariantCulture),
             FragmentsAttribute => FragmentsOf(file),
+            DurableAtAttribute => $"{_storage.Family.Scheme.DurableCount(_storage.Options.DurableMargin)}/{_storage.Family.Scheme.Total}",
             _ => null,
         };
         if (text is null)

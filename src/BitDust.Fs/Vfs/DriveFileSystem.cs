@@ -31,6 +31,9 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
     private long _nextHandle;
     private long _nextInode = 1;
     private long _used;
+
+    /// <summary>Handles being released whose copy is not queued yet (see Release).</summary>
+    private int _closing;
     private long _fragmentsOfDropped;
     private readonly List<RemoteContent> _remotes = [];
 
@@ -77,7 +80,7 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
     /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        while (OpenForWriting().Count > 0 || Queue.PendingFiles > 0)
+        while (OpenForWriting().Count > 0 || Volatile.Read(ref _closing) > 0 || Queue.PendingFiles > 0)
         {
             Queue.StartNow();
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);

@@ -21,7 +21,8 @@ internal static class FileCommands
             Description = "Its path in the network, '/'-separated (default: the file or folder name)", Arity = ArgumentArity.ZeroOrOne,
         };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the upload is queued; print its transfer id." };
-        var upload = new Command("upload", "Upload a file or a folder; waits until every block is durable (k fragments stored).")
+        var upload = new Command("upload",
+            "Upload a file or a folder; waits until every block is durable (k plus the durable margin of fragments stored).")
         {
             local, remote, noWait, json,
         };
@@ -31,11 +32,16 @@ internal static class FileCommands
 
         var source = new Argument<string>("remote") { Description = "A file's path in the network, or a folder prefix" };
         var destination = new Argument<string>("path") { Description = "The file to write (for a prefix: the folder)" };
+        var version = new Option<long?>("--version")
+        {
+            Description = "An older version of the file (`bitdust file info` lists the versions kept); default: the newest",
+        };
         var download = new Command("download", "Download a file (or everything under a prefix); waits until it is written and verified.")
         {
-            source, destination, json,
+            source, destination, version, json,
         };
-        download.SetAction((parse, ct) => DownloadAsync(parse.GetValue(source)!, parse.GetValue(destination)!, parse.GetValue(json), ct));
+        download.SetAction((parse, ct) => DownloadAsync(parse.GetValue(source)!, parse.GetValue(destination)!, parse.GetValue(version),
+            parse.GetValue(json), ct));
         file.Subcommands.Add(download);
 
         var list = new Command("list", "Every file in the network: size, versions, when modified, state.") { json };
@@ -72,7 +78,7 @@ internal static class FileCommands
         return await StartAsync("upload", body, UploadDone, noWait, json, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> DownloadAsync(string remote, string path, bool json, CancellationToken cancellationToken)
+    private static async Task<int> DownloadAsync(string remote, string path, long? version, bool json, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);
         if (Path.GetDirectoryName(full) is { } parent && !Directory.Exists(parent))
@@ -81,6 +87,8 @@ internal static class FileCommands
             return ExitCodes.Usage;
         }
         var body = new JsonObject { ["remote_path"] = remote, ["local_path"] = full };
+        if (version is { } number)
+            body["version"] = number;
         return await StartAsync("download", body, DownloadDone, noWait: false, json, cancellationToken).ConfigureAwait(false);
     }
 
@@ -135,11 +143,11 @@ internal static class FileCommands
             Console.WriteLine();
             Console.WriteLine($"version {Units.Text(version["version"])}: {Units.Bytes(Units.Long(version["size"]))}, created " +
                 $"{Units.Time(version["created"])}, {Units.Text(version["state"])}, {Units.Long(version["block_count"])} block(s)");
-            var blocks = new TextTable("BLOCKS", "HEALTHY/TOTAL", "NEEDED");
+            var blocks = new TextTable("BLOCKS", "HEALTHY/TOTAL", "NEEDED", "DURABLE AT");
             foreach (var (first, last, block) in Runs(version["blocks"] as JsonArray ?? []))
             {
                 blocks.Add(first == last ? $"{first}" : $"{first}-{last}",
-                    $"{Units.Long(block["healthy"])}/{Units.Long(block["total"])}", Units.Text(block["needed"]));
+                    $"{Units.Long(block["healthy"])}/{Units.Long(block["total"])}", Units.Text(block["needed"]), Units.Text(block["durable"]));
             }
             blocks.Write(Console.Out, "  ");
             var below = (version["below_full_redundancy"] as JsonArray ?? []).Select(Units.Long).ToList();

@@ -114,11 +114,16 @@ public sealed partial class GuideWalkthroughTests
         output.WriteLine($"router {router} killed in the middle of the upload: {clock.Elapsed.TotalSeconds:0.0} s");
         try
         {
+            // The router's host is a supplier too: with it and homer cut off, 2 of 4 fragments are stored, which reads back but is
+            // not durable (3 of 4). The upload says so (exit 1) and the version stays, readable, for the rebuild to finish.
             var (code, printed, error) = await upload.WaitAsync(LocalnetFixture.TransferTimeout);
-            Assert.True(code == 0, $"the upload exited {code}: {printed}{error}\n{LocalnetFixture.LogTail(hugo.Home)}");
+            var state = LocalnetFixture.Result(await hugo.ApiAsync(HttpMethod.Get, "/file/info/v1?remote_path=big.bin"))["versions"]![0]!
+                ["state"]!.GetValue<string>();
+            Assert.True(code == 0 || state == "readable", $"the upload exited {code} with big.bin {state}: {printed}{error}\n" +
+                LocalnetFixture.LogTail(hugo.Home));
             var moved = await guide.WaitRoutedAsync(homer, notThrough: router);
-            output.WriteLine($"durable, and homer moved to {moved}: {clock.Elapsed.TotalSeconds:0.0} s");
-            // The router's host is a supplier of the guide's too: it comes back, and so must what it missed.
+            output.WriteLine($"big.bin {state} (upload exit {code}), and homer moved to {moved}: {clock.Elapsed.TotalSeconds:0.0} s");
+            // The router's host comes back, and so must what it missed.
             await router.Node.RunOkAsync("daemon");
 
             // The fragments homer missed while it had no router reach it through the new one: every block whole again.
@@ -127,7 +132,8 @@ public sealed partial class GuideWalkthroughTests
             {
                 var version = LocalnetFixture.Result(await hugo.ApiAsync(HttpMethod.Get, "/file/info/v1?remote_path=big.bin"))["versions"]![0]!;
                 last = version.ToJsonString();
-                return version["blocks"]!.AsArray().All(b => b!["healthy"]!.GetValue<int>() == b["total"]!.GetValue<int>()) ? "whole" : null;
+                return version["state"]!.GetValue<string>() == "complete" &&
+                    version["blocks"]!.AsArray().All(b => b!["healthy"]!.GetValue<int>() == b["total"]!.GetValue<int>()) ? "whole" : null;
             }, TimeSpan.FromMinutes(3), () => $"big.bin did not get every fragment back: {last}\n{LocalnetFixture.LogTail(hugo.Home)}");
             output.WriteLine($"every block has all 4 fragments again, homer's through {moved}: {clock.Elapsed.TotalSeconds:0.0} s");
 

@@ -58,4 +58,37 @@ public sealed class StubCommandsTests(FourSupplierLocalnet net) : IClassFixture<
         Assert.False(File.Exists(local));
         Assert.Equal([local + ".f"], Directory.GetFiles(net.WorkFolder, $"doc-{tag}.bin*"));
     }
+
+    [Fact]
+    public async Task A_stubbed_version_is_named_by_its_whole_path_and_never_let_go_while_its_stub_exists()
+    {
+        await net.WaitCustomerReadyAsync();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var folder = Directory.CreateDirectory(Path.Combine(net.WorkFolder, $"pinned-{tag}")).FullName;
+        var local = Path.Combine(folder, "notes.txt");
+        TestFiles.WriteRandom(local, 200_000);
+        var hash = TestFiles.Sha256(local);
+        var (code, output, error) = await net.Customer.RunAsync(LocalnetFixture.TransferTimeout, "stub", local);
+        Assert.True(code == 0, $"bitdust stub exited {code}: {output}{error}");
+        var remote = local.TrimStart('/');
+
+        // Other files of that name elsewhere are other files; new versions of the stubbed one, with max-copies at 2, would let
+        // the stubbed version go, but its stub pins it.
+        var elsewhere = Path.Combine(net.WorkFolder, $"other-{tag}", "notes.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(elsewhere)!);
+        for (var i = 0; i < 3; i++)
+        {
+            TestFiles.WriteRandom(elsewhere, 10_000 + i);
+            await net.FileOkAsync("upload", elsewhere);
+            await net.FileOkAsync("upload", elsewhere, remote);
+        }
+        await net.WaitUploadsCompleteAsync();
+
+        var info = LocalnetFixture.Result(await net.Customer.ApiAsync(HttpMethod.Get,
+            "/file/info/v1?remote_path=" + Uri.EscapeDataString(remote)));
+        Assert.Contains(1L, info["versions"]!.AsArray().Select(v => v!["version"]!.GetValue<long>()));
+        (code, output, error) = await net.Customer.RunAsync(LocalnetFixture.TransferTimeout, "materialize", local + ".f");
+        Assert.True(code == 0, $"bitdust materialize exited {code}: {output}{error}\n{LocalnetFixture.LogTail(net.Customer.Home)}");
+        Assert.Equal(hash, TestFiles.Sha256(local));
+    }
 }

@@ -113,8 +113,12 @@ public sealed partial class Catalog
         var id = Scalar("SELECT file_id FROM files WHERE remote_path=$path", ("$path", remotePath)) is byte[] existing
             ? new Guid(existing, bigEndian: true)
             : AddFile(remotePath, created);
-        var last = Scalar("SELECT MAX(version) FROM versions WHERE file_id=$id", ("$id", IdBytes(id))) is long highest ? highest : 0;
+        // After every version the file ever had, also those deleted since: a fragment key always belongs to one data key.
+        var last = Scalar("""
+            SELECT MAX(COALESCE((SELECT MAX(version) FROM versions WHERE file_id=$id), 0), last_version) FROM files WHERE file_id=$id
+            """, ("$id", IdBytes(id))) is long highest ? highest : 0;
         var version = new FileVersion(id, last + 1);
+        Execute("UPDATE files SET last_version=$version WHERE file_id=$id", ("$version", version.Version), ("$id", IdBytes(id)));
         Execute("INSERT INTO versions(file_id, version, size, state, created) VALUES($id, $version, $size, $state, $created)",
             ("$id", IdBytes(id)), ("$version", version.Version), ("$size", size), ("$state", Text(VersionState.Uploading)),
             ("$created", Time(created)));

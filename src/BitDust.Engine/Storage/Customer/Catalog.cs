@@ -74,7 +74,8 @@ public sealed partial class Catalog : IDisposable
         Execute("""
             CREATE TABLE IF NOT EXISTS settings(name TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS files(
-                file_id BLOB PRIMARY KEY, remote_path TEXT NOT NULL UNIQUE, created INTEGER NOT NULL);
+                file_id BLOB PRIMARY KEY, remote_path TEXT NOT NULL UNIQUE, created INTEGER NOT NULL,
+                last_version INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS versions(
                 file_id BLOB NOT NULL REFERENCES files(file_id) ON DELETE CASCADE, version INTEGER NOT NULL,
                 size INTEGER NOT NULL, state TEXT NOT NULL, created INTEGER NOT NULL, manifest BLOB,
@@ -117,8 +118,9 @@ public sealed partial class Catalog : IDisposable
     }
 
     /// <summary>
-    /// Schema 3: the hash of each block's plain bytes (a resumed upload proves the bytes it sealed are the same), and the
-    /// checksum of a drive copy taken when it was closed (a copy a power cut tore is not uploaded).
+    /// Schema 3: the hash of each block's plain bytes (a resumed upload proves the bytes it sealed are the same), the
+    /// checksum of a drive copy taken when it was closed (a copy a power cut tore is not uploaded), and each file's highest
+    /// version number ever begun (a number, and so a fragment key, is never used for two data keys).
     /// </summary>
     private void AddColumnsOfSchema3()
     {
@@ -126,6 +128,8 @@ public sealed partial class Catalog : IDisposable
             Execute("ALTER TABLE block_entries ADD COLUMN content_hash BLOB");
         if (!Columns("upload_job_files").Contains("checksum"))
             Execute("ALTER TABLE upload_job_files ADD COLUMN checksum BLOB");
+        if (!Columns("files").Contains("last_version"))
+            Execute("ALTER TABLE files ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0");
     }
 
     private HashSet<string> Columns(string table) =>

@@ -118,10 +118,12 @@ public sealed class CatalogBackup(CustomerStorage storage)
             using (block)
             {
                 var result = await sender.PutAsync(block, positions, 0, null, token).ConfigureAwait(false);
-                if (result.Stored < block.Scheme.DataCount)
+                // Durable, as every file must be: the backup before this one is let go only after it.
+                var needed = block.Scheme.DurableCount(storage.Options.DurableMargin);
+                if (result.Stored < needed)
                 {
                     throw new InvalidOperationException($"block {block.Index} of the catalog backup reached {result.Stored} " +
-                        $"suppliers of the {block.Scheme.DataCount} needed: {string.Join("; ", result.Failures.Values)}");
+                        $"suppliers of the {needed} that make it durable: {string.Join("; ", result.Failures.Values)}");
                 }
             }
         }, cancellationToken).ConfigureAwait(false);

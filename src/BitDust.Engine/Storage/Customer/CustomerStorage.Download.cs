@@ -20,14 +20,25 @@ public sealed partial class CustomerStorage
     /// Starts downloading the file at <paramref name="remotePath"/> to <paramref name="localPath"/>, or every file under that
     /// remote folder into the local folder. Unknown paths are a <see cref="RemoteFileNotFoundException"/>.
     /// </summary>
-    public Transfer StartDownload(string remotePath, string localPath)
+    public Transfer StartDownload(string remotePath, string localPath, long? version = null)
     {
         if (!RemotePath.IsValid(remotePath, out var problem))
             throw new ArgumentException(problem);
         if (!Path.IsPathFullyQualified(localPath))
             throw new ArgumentException($"local_path must be an absolute path, not \"{localPath}\"");
         var local = Path.TrimEndingDirectorySeparator(Path.GetFullPath(localPath));
-        return StartDownload(remotePath, local, DownloadTargets(remotePath, local));
+        return StartDownload(remotePath, local, version is { } number ? VersionTarget(remotePath, number, local) : DownloadTargets(remotePath, local));
+    }
+
+    /// <summary>One version of one file, as <c>file info</c> numbers them, for a download of <paramref name="remotePath"/>.</summary>
+    private List<DownloadTarget> VersionTarget(string remotePath, long number, string local)
+    {
+        var file = Catalog.FindFile(remotePath) ?? throw new RemoteFileNotFoundException(remotePath);
+        var version = Catalog.FindVersion(new FileVersion(file.FileId, number)) is { Manifest: not null } found
+            ? found
+            : throw new ArgumentException($"{remotePath} has no readable version {number}; `bitdust file info {remotePath}` lists those kept");
+        var target = Directory.Exists(local) ? Path.Combine(local, remotePath.Split(RemotePath.Separator)[^1]) : local;
+        return [DownloadTarget.Of(remotePath, version, target, OwnerKey)];
     }
 
     /// <summary>Registers a download of <paramref name="targets"/> shown as <paramref name="remotePath"/> and starts it.</summary>

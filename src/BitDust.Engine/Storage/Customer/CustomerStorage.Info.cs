@@ -29,7 +29,8 @@ public sealed partial class CustomerStorage
         var stored = fragments.Where(f => f.State == FragmentState.Stored && (!reachableOnly || IsReachable(f, members)))
             .GroupBy(f => f.Key.BlockIndex).ToDictionary(g => g.Key, g => g.Count());
         var blocks = Enumerable.Range(0, blockCount)
-            .Select(i => new BlockHealth(i, stored.GetValueOrDefault(i), scheme.Total, scheme.DataCount)).ToList();
+            .Select(i => new BlockHealth(i, stored.GetValueOrDefault(i), scheme.Total, scheme.DataCount,
+                scheme.DurableCount(Options.DurableMargin))).ToList();
         return new VersionHealth(version, blocks, fragments.Any(f => f.State != FragmentState.Stored));
     }
 

@@ -68,6 +68,8 @@ internal sealed class FragmentSender(Family family, TimeSpan requestTimeout, Cat
             problem = answer.Problem;
             if (problem is null)
             {
+                if (catalog is not null)
+                    CrashPoint.Pass(CrashPoint.FragmentStored);
                 Volatile.Write(ref _failuresInARow[position], 0);
                 transfer?.AddFragmentSent();
             }

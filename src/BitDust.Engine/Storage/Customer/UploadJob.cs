@@ -278,6 +278,7 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
         else
         {
             _catalog.SaveBlockEntry(upload.File, block, encoded.Entry, hash);
+            CrashPoint.Pass(CrashPoint.BlockSaved);
             upload.Entries[block] = encoded.Entry;
         }
         return encoded;
@@ -347,6 +348,7 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
         var manifest = new Manifest(upload.File, upload.Job.Size, upload.Job.BlockSize, _family.Scheme, upload.Created, upload.WrappedKey,
             [.. upload.Entries.Select(e => e!)]);
         _catalog.SetManifest(upload.File, manifest.Sign(storage.Keys.IdentityKey), state);
+        CrashPoint.Pass(CrashPoint.ManifestKept);
     }
 
     /// <summary>
@@ -364,6 +366,7 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
         if (!upload.Finished.IsCompletedSuccessfully || upload.HasMissingFragments)
             return;
         _catalog.SetVersionState(upload.File, VersionState.Complete);
+        CrashPoint.Pass(CrashPoint.VersionComplete);
         await storage.PruneAsync(upload.File.FileId, CancellationToken.None).ConfigureAwait(false);
     }
 

@@ -1,7 +1,10 @@
 namespace BitDust.Engine.Storage.Customer;
 
-/// <summary>One block's redundancy: fragments stored of the n it has, and the k it needs.</summary>
-public sealed record BlockHealth(long Index, int Healthy, int Total, int Needed);
+/// <summary>
+/// One block's redundancy: fragments stored of the n it has, the k it needs to be read, and the count from which it is durable
+/// (k plus the durable margin).
+/// </summary>
+public sealed record BlockHealth(long Index, int Healthy, int Total, int Needed, int Durable);
 
 /// <summary>
 /// A version with the health of each of its blocks, as <c>file info</c> shows it and the rebuild reads it.

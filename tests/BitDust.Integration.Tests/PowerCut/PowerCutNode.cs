@@ -1,0 +1,56 @@
+using System.Globalization;
+using BitDust.Integration.Tests.Storage;
+using Microsoft.Data.Sqlite;
+using CrashPoint = BitDust.Engine.Storage.CrashPoint;
+
+namespace BitDust.Integration.Tests.PowerCut;
+
+/// <summary>A node of a localnet that a power-cut test kills at crash points, and what its suppliers were sent.</summary>
+internal static class PowerCutNode
+{
+    /// <summary>
+    /// Fragment keys held in <paramref name="before"/> that <paramref name="after"/> holds with other bytes. A version number is
+    /// never used twice, so a key always belongs to one data key: other bytes under it mean a nonce sealed two blocks.
+    /// </summary>
+    public static IReadOnlyList<string> Rewritten(Dictionary<string, string> before, Dictionary<string, string> after) =>
+        [.. before.Where(f => after.TryGetValue(f.Key, out var hash) && hash != f.Value).Select(f => f.Key)];
+
+    /// <summary>Stops the node if it runs, arms <paramref name="crashAt"/> (or not) and starts it again, READY.</summary>
+    public static async Task RestartAsync(LocalnetFixture net, BitDustCli node, string? crashAt)
+    {
+        if (node.DaemonPid() is { } running && LocalnetFixture.RunsUnder(running, net.NodesFolder))
+            await node.RunOkAsync("stop");
+        if (crashAt is null)
+            node.Environment.Remove(CrashPoint.Variable);
+        else
+            node.Environment[CrashPoint.Variable] = crashAt;
+        // This CLI, not the fixture's: the daemon it starts inherits the crash point.
+        await node.RunOkAsync("daemon");
+        await net.WaitCustomerReadyAsync(node);
+    }
+
+    /// <summary>Every fragment the suppliers hold: (supplier, customer, key) → the SHA-256 of its bytes, read from their indexes.</summary>
+    public static Dictionary<string, string> Fragments(LocalnetFixture net)
+    {
+        var fragments = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var supplier in net.Suppliers)
+        {
+            var index = Path.Combine(LocalnetFixture.SupplierDataFolder(supplier), "index.db");
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = index, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+            }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT customer, key, sha256 FROM fragments";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var key = $"{supplier.Name}/{reader.GetInt64(0).ToString(CultureInfo.InvariantCulture)}/" +
+                    Convert.ToHexString(reader.GetFieldValue<byte[]>(1));
+                fragments[key] = Convert.ToHexString(reader.GetFieldValue<byte[]>(2));
+            }
+        }
+        return fragments;
+    }
+}
