@@ -227,6 +227,7 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
     {
         await StopSweeperAsync().ConfigureAwait(false);
         await Queue.DisposeAsync().ConfigureAwait(false);
+        Space.Handles.Dispose();
         _paths.Dispose();
     }
 
