@@ -140,15 +140,6 @@ drop_page_cache() {
   if echo 3 2>/dev/null >/proc/sys/vm/drop_caches; then page_cache=" page_cache=dropped"; else page_cache=" page_cache=kept"; fi
 }
 
-# report_files IMPL OP FILES START END [extra]: one line, e.g.  drive impl=rclone op=create files=2000 seconds=0.456 per_s=4386
-report_files() {
-  local seconds per_s
-  read -r seconds per_s < <(awk -v n="$3" -v start="$4" -v end="$5" 'BEGIN {
-    s = end - start; if (s <= 0) s = 1e-9; printf "%.3f %.0f\n", s, n / s }')
-  echo "drive impl=$1 op=$2 files=$3 seconds=$seconds per_s=$per_s${6:-}"
-  rate["$1 $2"]=$per_s
-}
-
 # write_file IMPL MNT: the timed write of the random file into the mount; sets $write_end.
 write_file() {
   cat "$work/data.bin" >/dev/null

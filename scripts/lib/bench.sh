@@ -1,4 +1,5 @@
-# Shared by the benchmarks that run daemons and print one line per figure (bench/network.sh, bench/drive.sh).
+# Shared by the benchmarks that run daemons and print one line per figure (bench/network.sh, bench/drive.sh,
+# bench/drive-files.sh).
 # The caller sets $bench (the first word of every line, e.g. "network"), $root (the clone), $failed=0 and, before the
 # bitdust helpers, BITDUST_HOME (this run's own node home).
 
@@ -50,6 +51,15 @@ report() {
     s = end - start; if (s <= 0) s = 1e-9; printf "%.3f %.1f\n", s, bytes / 1e6 / s }')
   echo "$bench impl=$1 op=$2 bytes=$3 seconds=$seconds MBps=$mbps${6:-}"
   rate["$1 $2"]=$mbps
+}
+
+# report_files IMPL OP FILES START END [extra]: one line, e.g.  drive impl=rclone op=create files=2000 seconds=0.456 per_s=4386
+report_files() {
+  local seconds per_s
+  read -r seconds per_s < <(awk -v n="$3" -v start="$4" -v end="$5" 'BEGIN {
+    s = end - start; if (s <= 0) s = 1e-9; printf "%.3f %.0f\n", s, n / s }')
+  echo "$bench impl=$1 op=$2 files=$3 seconds=$seconds per_s=$per_s${6:-}"
+  rate["$1 $2"]=$per_s
 }
 
 # fail IMPL OP LOG CODE: says what failed and shows the end of its output.

@@ -1,9 +1,10 @@
 namespace BitDust.Fs.Cache;
 
 /// <summary>
-/// The cache's size limit, kept for real: every byte the cache holds on disk is counted, and what may go (blocks fetched
+/// The cache's limits, kept for real. Its size: every byte the cache holds on disk is counted, and what may go (blocks fetched
 /// from the network, files already durable) goes least recently used first. Files not yet durable are counted but never
-/// evicted: a writer that would push the cache over its limit waits for uploads to make them evictable.
+/// evicted: a writer that would push the cache over its limit waits for uploads to make them evictable. Its descriptors: the
+/// cache's files are opened through <see cref="Handles"/>, never held open for a copy's whole life.
 /// </summary>
 public sealed class CacheSpace
 {
@@ -14,13 +15,20 @@ public sealed class CacheSpace
     private readonly SemaphoreSlim _freed = new(0);
     private long _used;
 
-    public CacheSpace(long limit)
+    /// <summary>Cache files kept open between uses by default: a small share of the 1,024 descriptors a process may have.</summary>
+    public const int DefaultOpenFiles = 128;
+
+    public CacheSpace(long limit, int openFiles = DefaultOpenFiles)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         Limit = limit;
+        Handles = new HandleCache(openFiles);
     }
 
     public long Limit { get; }
+
+    /// <summary>Where the cache's files are opened when read or written.</summary>
+    public HandleCache Handles { get; }
 
     /// <summary>What <paramref name="bytes"/> take on disk: whole 4 KiB pages, as the file system allocates them.</summary>
     public static long Pages(long bytes) => (bytes + 4095) / 4096 * 4096;

@@ -1,18 +1,19 @@
 using BitDust.Engine.Storage.Customer;
-using Microsoft.Win32.SafeHandles;
 
 namespace BitDust.Fs.Cache;
 
 /// <summary>
 /// A drive file's bytes in a local cache file: written at local-disk speed, sealed when the file is closed, uploaded from
 /// here, and kept afterwards as a cached copy of the durable version until the cache needs the room. Only a dirty copy is
-/// ever written; a write to a sealed or durable copy goes to a fresh copy, so an upload never sees its file change.
+/// ever written; a write to a sealed or durable copy goes to a fresh copy, so an upload never sees its file change. The copy
+/// holds no descriptor: its file is opened through the cache's <see cref="HandleCache"/> for each read or write, so thousands
+/// of copies waiting for upload or kept as cache need no more descriptors than one.
 /// </summary>
 public sealed class LocalContent : FileContent, IEvictable
 {
     private readonly CacheSpace _space;
     private readonly Lock _gate = new();
-    private SafeFileHandle? _file;
+    private bool _discarded;
     private long _length;
     private long _allocated;
     private long _credit;
@@ -20,10 +21,9 @@ public sealed class LocalContent : FileContent, IEvictable
     private int _jobs;
     private bool _discardAfterJob;
 
-    private LocalContent(string path, SafeFileHandle file, long length, LocalState state, CacheSpace space)
+    private LocalContent(string path, long length, LocalState state, CacheSpace space)
     {
         Path = path;
-        _file = file;
         _length = length;
         _allocated = CacheSpace.Pages(length);
         State = state;
@@ -72,8 +72,9 @@ public sealed class LocalContent : FileContent, IEvictable
     public static LocalContent Create(string folder, CacheSpace space, long credit = 0)
     {
         var path = System.IO.Path.Combine(folder, Guid.NewGuid().ToString("N"));
-        var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        return new LocalContent(path, file, 0, LocalState.Dirty, space) { _credit = credit };
+        // The new file's handle stays in the cache for the writes that follow.
+        space.Handles.Rent(path, FileMode.CreateNew).Dispose();
+        return new LocalContent(path, 0, LocalState.Dirty, space) { _credit = credit };
     }
 
     /// <summary>A dirty copy of the first <paramref name="length"/> bytes of <paramref name="source"/>.</summary>
@@ -96,10 +97,8 @@ public sealed class LocalContent : FileContent, IEvictable
     /// <summary>A copy a previous run sealed and queued (found again through the catalog's upload jobs).</summary>
     public static LocalContent? Reopen(string path, LocalState state, CacheSpace space)
     {
-        if (!File.Exists(path))
-            return null;
-        var file = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        return new LocalContent(path, file, RandomAccess.GetLength(file), state, space);
+        var file = new FileInfo(path);
+        return file.Exists ? new LocalContent(path, file.Length, state, space) : null;
     }
 
     public int Read(Span<byte> buffer, long offset)
@@ -108,14 +107,16 @@ public sealed class LocalContent : FileContent, IEvictable
         if (offset >= length)
             return 0;
         var wanted = (int)Math.Min(buffer.Length, length - offset);
-        var file = _file ?? throw new ObjectDisposedException(Path);
         var done = 0;
-        while (done < wanted)
+        using (var file = Open())
         {
-            var read = RandomAccess.Read(file, buffer[done..wanted], offset + done);
-            if (read == 0)
-                break;
-            done += read;
+            while (done < wanted)
+            {
+                var read = RandomAccess.Read(file.Handle, buffer[done..wanted], offset + done);
+                if (read == 0)
+                    break;
+                done += read;
+            }
         }
         // A file extended by truncate has a hole the local file may not cover yet: it reads as zeros.
         buffer[done..wanted].Clear();
@@ -126,7 +127,8 @@ public sealed class LocalContent : FileContent, IEvictable
     {
         if (State != LocalState.Dirty)
             throw new InvalidOperationException($"{Path} is {State}; only a dirty copy is written");
-        RandomAccess.Write(_file ?? throw new ObjectDisposedException(Path), data, offset);
+        using (var file = Open())
+            RandomAccess.Write(file.Handle, data, offset);
         lock (_gate)
         {
             var end = offset + data.Length;
@@ -140,7 +142,8 @@ public sealed class LocalContent : FileContent, IEvictable
     {
         if (State != LocalState.Dirty)
             throw new InvalidOperationException($"{Path} is {State}; only a dirty copy is resized");
-        RandomAccess.SetLength(_file ?? throw new ObjectDisposedException(Path), length);
+        using (var file = Open())
+            RandomAccess.SetLength(file.Handle, length);
         lock (_gate)
         {
             _length = length;
@@ -239,13 +242,12 @@ public sealed class LocalContent : FileContent, IEvictable
         get
         {
             lock (_gate)
-                return _file is null || _discardAfterJob;
+                return _discarded || _discardAfterJob;
         }
     }
 
     public override void Discard()
     {
-        SafeFileHandle? file;
         long allocated;
         lock (_gate)
         {
@@ -254,19 +256,32 @@ public sealed class LocalContent : FileContent, IEvictable
                 _discardAfterJob = true;
                 return;
             }
-            file = _file;
-            _file = null;
+            ReturnCredit();
+            if (_discarded)
+                return;
+            _discarded = true;
             allocated = _allocated;
             _allocated = 0;
-            ReturnCredit();
         }
-        if (file is null)
-            return;
         _space.Forget(this);
-        file.Dispose();
+        _space.Handles.Forget(Path);
         File.Delete(Path);
         _space.Add(-allocated);
         _durable.TrySetResult("the file was replaced or deleted before its upload");
+    }
+
+    /// <summary>
+    /// This copy's file, leased from the cache's handles. Leased under the gate: a <see cref="Discard"/> marks the copy under it
+    /// before it forgets the file, so no handle of a file being deleted is ever put back in the cache.
+    /// </summary>
+    private HandleCache.Lease Open()
+    {
+        lock (_gate)
+        {
+            if (_discarded)
+                throw new ObjectDisposedException(Path);
+            return _space.Handles.Rent(Path);
+        }
     }
 
     /// <summary>Counts the pages the copy grew by, from its credit first. Caller holds the gate.</summary>

@@ -1,7 +1,6 @@
 using System.Buffers;
 using BitDust.Engine.Storage.Customer;
 using Microsoft.Extensions.Logging;
-using Microsoft.Win32.SafeHandles;
 
 namespace BitDust.Fs.Cache;
 
@@ -9,6 +8,7 @@ namespace BitDust.Fs.Cache;
 /// A durable version in the network, read block by block: a read fetches only the blocks it covers (decoded from k
 /// verified fragments, decrypted and checked), keeps them in one sparse cache file, and — when reads go in order — fetches
 /// the next blocks ahead. Each cached block is evictable on its own; a block being copied out is pinned until the copy ends.
+/// The cache file is opened through the cache's <see cref="HandleCache"/> when a block is written or copied out, never held.
 /// </summary>
 public sealed class RemoteContent : FileContent
 {
@@ -22,7 +22,6 @@ public sealed class RemoteContent : FileContent
     private readonly Block[] _blocks;
     private readonly Dictionary<long, Task> _fetching = [];
     private VersionBlocks? _reader;
-    private SafeFileHandle? _file;
     private bool _discarded;
 
     /// <summary>
@@ -169,8 +168,8 @@ public sealed class RemoteContent : FileContent
                     _space.Add(-pages);
                     return;
                 }
-                _file ??= File.OpenHandle(_path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-                RandomAccess.Write(_file, buffer.AsSpan(0, length), index * BlockSize);
+                using (var file = _space.Handles.Rent(_path, FileMode.OpenOrCreate))
+                    RandomAccess.Write(file.Handle, buffer.AsSpan(0, length), index * BlockSize);
                 _blocks[index].Present = true;
                 _blocks[index].Length = length;
             }
@@ -187,7 +186,7 @@ public sealed class RemoteContent : FileContent
     /// <summary>Copies from the cache file when every block is still there, pinning them so none is evicted mid-copy.</summary>
     private bool TryCopy(Span<byte> destination, long offset, long first, long last)
     {
-        SafeFileHandle file;
+        HandleCache.Lease file;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_discarded, this);
@@ -196,16 +195,17 @@ public sealed class RemoteContent : FileContent
                 if (!_blocks[index].Present)
                     return false;
             }
+            // Leased under the gate, so a discard (which forgets the file under it) never races a handle back into the cache.
+            file = _space.Handles.Rent(_path);
             for (var index = first; index <= last; index++)
                 _blocks[index].Pins++;
-            file = _file!;
         }
         try
         {
             var done = 0;
             while (done < destination.Length)
             {
-                var read = RandomAccess.Read(file, destination[done..], offset + done);
+                var read = RandomAccess.Read(file.Handle, destination[done..], offset + done);
                 if (read == 0)
                     throw new IOException($"the cache file of {Version.File} is shorter than the blocks it holds");
                 done += read;
@@ -213,6 +213,7 @@ public sealed class RemoteContent : FileContent
         }
         finally
         {
+            file.Dispose();
             lock (_gate)
             {
                 for (var index = first; index <= last; index++)
@@ -233,7 +234,10 @@ public sealed class RemoteContent : FileContent
                 return true;
             if (block.Pins > 0)
                 return false;
-            if (_file is not null && !SparseFile.Release(_file, block.Index * BlockSize, block.Length))
+            bool released;
+            using (var file = _space.Handles.Rent(_path))
+                released = SparseFile.Release(file.Handle, block.Index * BlockSize, block.Length);
+            if (!released)
             {
                 // No hole punching here: only dropping the whole cache file frees disk space.
                 return DropAllLocked();
@@ -256,8 +260,7 @@ public sealed class RemoteContent : FileContent
             freed += CacheSpace.Pages(block.Length);
             _space.Forget(block);
         }
-        _file?.Dispose();
-        _file = null;
+        _space.Handles.Forget(_path);
         File.Delete(_path);
         _space.Add(-freed);
         return true;
@@ -278,8 +281,7 @@ public sealed class RemoteContent : FileContent
                     freed += CacheSpace.Pages(block.Length);
                 block.Present = false;
             }
-            _file?.Dispose();
-            _file = null;
+            _space.Handles.Forget(_path);
             File.Delete(_path);
             _reader?.Dispose();
             _reader = null;

@@ -200,8 +200,10 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
     private RemoteContent NewRemote(CatalogVersion version)
     {
         var manifest = Engine.Pipeline.Manifest.Read(version.Manifest!, _storage.OwnerKey);
+        // A cache file of its own: two contents of one version (a file, and a stub of it being materialized) never share one.
+        var blocks = Path.Combine(_blocksFolder, $"{version.File.FileId:N}-{version.File.Version}-{Guid.NewGuid():N}");
         var remote = new RemoteContent(version, manifest.BlockSize, () => _storage.OpenBlocks(version), bytes => ReserveRoomAsync(bytes),
-            Path.Combine(_blocksFolder, $"{version.File.FileId:N}-{version.File.Version}"), Space, _options.ReadAheadBlocks, _logger);
+            blocks, Space, _options.ReadAheadBlocks, _logger);
         lock (_remotes)
             _remotes.Add(remote);
         return remote;
@@ -229,6 +231,7 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
     {
         await StopSweeperAsync().ConfigureAwait(false);
         await Queue.DisposeAsync().ConfigureAwait(false);
+        Space.Handles.Dispose();
         _paths.Dispose();
     }
 

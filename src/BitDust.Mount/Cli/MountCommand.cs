@@ -228,10 +228,10 @@ internal static class MountCommand
                     return;
                 if (!interactive && !json && printed.Elapsed >= TimeSpan.FromSeconds(2))
                 {
-                    Console.WriteLine(open > 0
+                    Console.WriteLine((open > 0
                         ? $"waiting for {open} files still open for writing ({last?["open_for_writing"]?[0]}...), " +
                           $"then {Units.Bytes(left)} to upload"
-                        : $"flushing: {last?["pending_files"]} files, {Units.Bytes(left)} left");
+                        : $"flushing: {last?["pending_files"]} files, {Units.Bytes(left)} left") + Retrying(last));
                     printed.Restart();
                 }
                 await Task.Delay(200, cancellationToken).ConfigureAwait(false);
@@ -247,7 +247,8 @@ internal static class MountCommand
                     // Files still being written join the upload when closed: the bar grows with them.
                     task.MaxValue = Math.Max(task.MaxValue, task.Value + left);
                     task.Value = task.MaxValue - left;
-                    task.Description = open > 0 ? $"waiting for {open} files open for writing" : "uploading before unmount";
+                    var doing = open > 0 ? $"waiting for {open} files open for writing" : "uploading before unmount";
+                    task.Description = Markup.Escape(doing + Retrying(last));
                 }).ConfigureAwait(false);
                 task.Value = task.MaxValue;
             }).ConfigureAwait(false);
@@ -262,4 +263,16 @@ internal static class MountCommand
             Console.WriteLine("Unmounted: every file closed in the drive is durable in the network.");
         return ExitCodes.Ok;
     });
+
+    /// <summary>
+    /// Why the last upload failed while its files wait to be tried again, so a flush that does not end says why; cut to fit a
+    /// line, as a reason may name every supplier (bitdust status shows all of it).
+    /// </summary>
+    private static string Retrying(JsonNode? status)
+    {
+        if (status?["last_error"] is not { } error)
+            return "";
+        var reason = Units.Text(error);
+        return "; the last upload failed, trying again: " + (reason.Length <= 120 ? reason : reason[..120] + "... (bitdust status shows all)");
+    }
 }

@@ -42,28 +42,13 @@ public sealed class DriveMountTests(ITestOutputHelper output)
             Assert.False(MountedDrive.IsMounted(mountPoint), "the drive is still mounted after bitdust mount --unmount");
             output.WriteLine($"unmounted after the flush: {clock.Elapsed.TotalSeconds:0.0} s");
         }
-        // One more change after the flush, so the backup waited for is one that holds everything before it.
-        var backedUp = net.WaitCatalogBackedUpAsync();
-        var marker = Path.Combine(net.WorkFolder, "marker.txt");
-        await File.WriteAllTextAsync(marker, "after the unmount\n");
-        await net.FileOkAsync("upload", marker, "marker.txt");
-        await backedUp;
-        var backup = Path.Combine(net.WorkFolder, "alice.backup");
-        var passphrase = Path.Combine(net.WorkFolder, "passphrase");
-        await File.WriteAllTextAsync(passphrase, "correct horse battery staple");
-        await net.Customer.RunOkAsync("identity", "backup", backup, "--passphrase-file", passphrase);
-        await net.Customer.RunOkAsync("stop");
-
         // A new machine: only the network and the identity backup; its drive cache is empty.
-        var fresh = await net.AddNodeAsync("new-machine", [("services/customer/enabled", "true"),
-            ("services/customer/suppliers-number", "7")], createIdentity: false);
-        await fresh.RunOkAsync("identity", "recover", backup, "--passphrase-file", passphrase);
-        await net.WaitCustomerReadyAsync(fresh);
+        var fresh = await net.MoveCustomerAsync("new-machine");
         var again = Path.Combine(net.WorkFolder, "drive-again");
         await using (await MountedDrive.MountAsync(fresh, again))
         {
             var restored = new SortedDictionary<string, (string Hash, UnixFileMode Mode, long Modified)>(MountedDrive.Snapshot(again)
-                .Where(p => p.Key != "marker.txt").ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal);
+                .Where(p => p.Key != LocalnetFixture.MoveMarker).ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal);
             var differences = copied.Where(p => !restored.TryGetValue(p.Key, out var r) || r != p.Value)
                 .Select(p => $"{p.Key}: {p.Value} then {(restored.TryGetValue(p.Key, out var r) ? r.ToString() : "missing")}")
                 .Concat(restored.Keys.Where(k => !copied.ContainsKey(k)).Select(k => $"{k} appeared")).Take(8);

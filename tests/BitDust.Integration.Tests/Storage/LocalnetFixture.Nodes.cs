@@ -70,6 +70,34 @@ public partial class LocalnetFixture
         return customer;
     }
 
+    /// <summary>The file <see cref="MoveCustomerAsync"/> uploads last, so that the catalog backup it waits for holds every change.</summary>
+    public const string MoveMarker = "moved.txt";
+
+    /// <summary>
+    /// The customer moves to a new machine as its owner would: once a catalog backup holds every change made so far (one more,
+    /// the upload of <see cref="MoveMarker"/>, makes sure of it), an identity backup, the node stopped, and a fresh home named
+    /// <paramref name="name"/> that knows only the network recovers it. Returns the new node once its customer is READY; its
+    /// drive cache is empty.
+    /// </summary>
+    public async Task<BitDustCli> MoveCustomerAsync(string name)
+    {
+        var backedUp = WaitCatalogBackedUpAsync();
+        var marker = Path.Combine(WorkFolder, MoveMarker);
+        await File.WriteAllTextAsync(marker, "the last change before the move\n");
+        await FileOkAsync("upload", marker, MoveMarker);
+        await backedUp;
+        var backup = Path.Combine(WorkFolder, $"{name}.backup");
+        var passphrase = Path.Combine(WorkFolder, "passphrase");
+        await File.WriteAllTextAsync(passphrase, "correct horse battery staple");
+        await Customer.RunOkAsync("identity", "backup", backup, "--passphrase-file", passphrase);
+        await Customer.RunOkAsync("stop");
+        var fresh = await AddNodeAsync(name, [("services/customer/enabled", "true"),
+            ("services/customer/suppliers-number", SupplierCount.ToString(CultureInfo.InvariantCulture))], createIdentity: false);
+        await fresh.RunOkAsync("identity", "recover", backup, "--passphrase-file", passphrase);
+        await WaitCustomerReadyAsync(fresh);
+        return fresh;
+    }
+
     /// <summary>
     /// A fresh home under <see cref="NodesFolder"/> pointed at the localnet (DHT, identity server, free ports) with
     /// <paramref name="settings"/>, named <paramref name="identity"/>, its daemon started and (unless told not to) that identity made.
