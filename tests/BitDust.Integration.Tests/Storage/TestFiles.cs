@@ -5,11 +5,11 @@ namespace BitDust.Integration.Tests.Storage;
 /// <summary>Files for the storage tests: random content, trees of small files, their SHA-256, and byte searches on disk.</summary>
 public static class TestFiles
 {
-    /// <summary>A file of <paramref name="size"/> random bytes, written 1 MiB at a time.</summary>
+    /// <summary>A file of <paramref name="size"/> random bytes (replacing one that is there), written 1 MiB at a time.</summary>
     public static void WriteRandom(string path, long size)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         var chunk = new byte[1 << 20];
         for (var left = size; left > 0; left -= chunk.Length)
         {

@@ -270,6 +270,20 @@ internal sealed class SupplierNode : IAsyncDisposable
     /// <summary>Fragments this supplier holds, of every customer.</summary>
     public int HeldFragments => Store.Customers().Sum(c => c.Fragments);
 
+    /// <summary>Every fragment held (by key, hex) with the SHA-256 of its bytes, read from the store's own index.</summary>
+    public IReadOnlyDictionary<string, byte[]> FragmentHashes()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Store.Folder, "index.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key, sha256 FROM fragments";
+        using var reader = command.ExecuteReader();
+        var hashes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        while (reader.Read())
+            hashes[Convert.ToHexString(reader.GetFieldValue<byte[]>(0))] = reader.GetFieldValue<byte[]>(1);
+        return hashes;
+    }
+
     public async Task StopAsync()
     {
         if (Listener is { } listener)

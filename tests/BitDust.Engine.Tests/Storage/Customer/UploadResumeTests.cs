@@ -64,6 +64,37 @@ public sealed class UploadResumeTests
         Assert.Equal(changed, await File.ReadAllBytesAsync(harness.OutputPath("big.bin")).WaitAsync(StepTimeout));
     }
 
+    [Fact]
+    public async Task A_file_given_other_bytes_of_the_same_size_and_time_while_stopped_goes_up_as_a_new_version_under_a_new_key()
+    {
+        await using var harness = await StartAsync();
+        await harness.HireAsync();
+        var local = harness.LocalFile("big.bin", RandomBytes((Blocks - 1) * BlockSize + 99));
+        var first = await StopMidwayAsync(harness, local);
+        StoredFragments(harness, out var unfinished);
+        var sent = harness.Suppliers.SelectMany(s => s.FragmentHashes()).ToDictionary(f => f.Key, f => f.Value);
+
+        // What cp -p or rsync -t leave: other bytes, the same size and modification time.
+        var modified = File.GetLastWriteTimeUtc(local);
+        var changed = RandomBytes((Blocks - 1) * BlockSize + 99);
+        await File.WriteAllBytesAsync(local, changed).WaitAsync(StepTimeout);
+        File.SetLastWriteTimeUtc(local, modified);
+        foreach (var supplier in harness.Suppliers)
+            supplier.ResetPuts();
+        harness.Storage.ResumeJobs();
+        var resumed = harness.Storage.Transfers.Find(first.Id)!;
+        await resumed.WhenFinished.WaitAsync(StepTimeout);
+
+        Assert.True(resumed.State == TransferState.Complete, resumed.Error);
+        Assert.Equal(unfinished.Next(), Assert.Single(harness.Catalog.Versions(unfinished.FileId)).File);
+        // No fragment key of the first version was put again with other bytes.
+        Assert.All(harness.Suppliers.SelectMany(s => s.FragmentHashes()),
+            f => Assert.True(!sent.TryGetValue(f.Key, out var before) || before.SequenceEqual(f.Value), $"{f.Key} was sealed twice"));
+        var download = await harness.DownloadAsync("big.bin", harness.OutputPath("big.bin"));
+        Assert.True(download.State == TransferState.Complete, download.Error);
+        Assert.Equal(changed, await File.ReadAllBytesAsync(harness.OutputPath("big.bin")).WaitAsync(StepTimeout));
+    }
+
     /// <summary>
     /// Every supplier answers its first puts and holds the rest, so the upload stalls with blocks in flight; the customer is
     /// then stopped as a killed node would be, and started again on its catalog without resuming yet.
