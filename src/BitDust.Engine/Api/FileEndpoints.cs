@@ -49,7 +49,10 @@ public static class FileEndpoints
             {
                 if (!long.TryParse(RequestBody.GetText(body, "version"), System.Globalization.NumberStyles.None,
                     System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
-                    return ApiResult.Error(StatusCodes.Status400BadRequest, "version: a version number from 1 (`bitdust file info` lists them)");
+                {
+                    return ApiResult.Error(StatusCodes.Status400BadRequest,
+                        "version: a version number from 1 (`bitdust file info` lists them)");
+                }
                 version = number;
             }
             if (!CustomerAccess.TryReady(node, out var storage, out var refusal))

@@ -43,7 +43,8 @@ public static class CrashPoint
     }
 
     private static (string, int)? Parse(string? value) =>
-        value?.Split(':') is [var name, var count] && int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+        value?.Split(':') is [var name, var count] &&
+        int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
             ? (name, n)
             : null;
 }

@@ -230,8 +230,8 @@ public sealed partial class UploadQueue : IAsyncDisposable
         {
             try
             {
-                using var file = new FileStream(copy.Content.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete,
-                    bufferSize: 0);
+                using var file = new FileStream(copy.Content.Path, FileMode.Open, FileAccess.ReadWrite,
+                    FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
                 file.Flush(flushToDisk: true);
             }
             catch (FileNotFoundException)

@@ -130,7 +130,7 @@ public sealed partial class StubMirror
         }
     }
 
-    /// <summary>Makes the catalog pin exactly <paramref name="versions"/> for this mirror (nothing to write when it does already).</summary>
+    /// <summary>Makes the catalog pin exactly <paramref name="versions"/> for this mirror (nothing written when it does already).</summary>
     private void PinOnly(HashSet<FileVersion> versions)
     {
         if (_pinned is not null && _pinned.SetEquals(versions))

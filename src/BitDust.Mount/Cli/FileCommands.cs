@@ -147,7 +147,8 @@ internal static class FileCommands
             foreach (var (first, last, block) in Runs(version["blocks"] as JsonArray ?? []))
             {
                 blocks.Add(first == last ? $"{first}" : $"{first}-{last}",
-                    $"{Units.Long(block["healthy"])}/{Units.Long(block["total"])}", Units.Text(block["needed"]), Units.Text(block["durable"]));
+                    $"{Units.Long(block["healthy"])}/{Units.Long(block["total"])}", Units.Text(block["needed"]),
+                    Units.Text(block["durable"]));
             }
             blocks.Write(Console.Out, "  ");
             var below = (version["below_full_redundancy"] as JsonArray ?? []).Select(Units.Long).ToList();

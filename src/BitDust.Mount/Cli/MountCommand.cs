@@ -273,6 +273,7 @@ internal static class MountCommand
         if (status?["last_error"] is not { } error)
             return "";
         var reason = Units.Text(error);
-        return "; the last upload failed, trying again: " + (reason.Length <= 120 ? reason : reason[..120] + "... (bitdust status shows all)");
+        return "; the last upload failed, trying again: " +
+            (reason.Length <= 120 ? reason : reason[..120] + "... (bitdust status shows all)");
     }
 }

@@ -16,7 +16,7 @@ public sealed class DriveDescriptorTests(ITestOutputHelper output)
     private const int NodeDescriptors = 1024;
 
     [Fact]
-    public async Task A_cp_r_of_thousands_of_small_files_into_a_node_held_to_1024_descriptors_creates_every_file_and_a_new_machine_lists_them()
+    public async Task A_cp_r_of_thousands_of_files_into_a_node_held_to_1024_descriptors_creates_each_and_a_new_machine_lists_them()
     {
         await using var net = await LocalnetFixture.StartAsync(7);
         var source = Path.Combine(net.WorkFolder, "source");
@@ -42,14 +42,15 @@ public sealed class DriveDescriptorTests(ITestOutputHelper output)
             Assert.True(copied == 0, $"cp -r into the drive exited {copied}: {string.Join('\n', printed.Split('\n').Take(5))}\n" +
                 LocalnetFixture.LogTail(net.Customer.Home, 5));
 
-            var (code, unmountOutput, error) = await net.Customer.RunAsync(LocalnetFixture.TransferTimeout, "mount", "--unmount", mountPoint);
+            var (code, unmountOutput, error) =
+                await net.Customer.RunAsync(LocalnetFixture.TransferTimeout, "mount", "--unmount", mountPoint);
             var durable = clock.Elapsed;
             await stop.CancelAsync();
             await sampling.WaitAsync(TimeSpan.FromSeconds(10));
             Assert.True(code == 0, $"bitdust mount --unmount exited {code}: {unmountOutput}{error}");
             Assert.False(MountedDrive.IsMounted(mountPoint));
-            output.WriteLine($"{Files} files: cp -r {copying.TotalSeconds:0.0} s ({Files / copying.TotalSeconds:0} creates/s), durable and " +
-                $"unmounted after {durable.TotalSeconds:0.0} s; node peak {peak} descriptors (limit {NodeDescriptors}), " +
+            output.WriteLine($"{Files} files: cp -r {copying.TotalSeconds:0.0} s ({Files / copying.TotalSeconds:0} creates/s), " +
+                $"durable and unmounted after {durable.TotalSeconds:0.0} s; node peak {peak} descriptors (limit {NodeDescriptors}), " +
                 $"peak RSS {PeakResidentKiB(pid) / 1024} MiB");
         }
 

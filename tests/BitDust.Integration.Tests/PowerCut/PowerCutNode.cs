@@ -29,7 +29,7 @@ internal static class PowerCutNode
         await net.WaitCustomerReadyAsync(node);
     }
 
-    /// <summary>Every fragment the suppliers hold: (supplier, customer, key) → the SHA-256 of its bytes, read from their indexes.</summary>
+    /// <summary>Every fragment the suppliers hold: (supplier, customer, key) → SHA-256 of its bytes, read from their indexes.</summary>
     public static Dictionary<string, string> Fragments(LocalnetFixture net)
     {
         var fragments = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -7,7 +7,8 @@ namespace BitDust.Integration.Tests.PowerCut;
 /// Power cuts during uploads. A customer whose home is on <see cref="PowerCutFileSystem"/> is killed at a crash point of an
 /// upload, the power is cut (what it did not sync is lost), and it starts again. Whatever the point: the upload resumes and
 /// ends with the file's bytes in the network, whole (as they were when read, or as they are now), and no supplier ever
-/// receives two different fragments under one key — the proof that no data key and nonce sealed two different blocks. Half the cuts also change the local file to other
+/// receives two different fragments under one key — the proof that no data key and nonce sealed two different
+/// blocks. Half the cuts also change the local file to other
 /// bytes of the same size and time while the node is down (cp -p, rsync -t), which only a resume that checks the bytes catches.
 /// </summary>
 [Collection(LocalnetCollection.Name)]

@@ -70,7 +70,9 @@ public partial class LocalnetFixture
         return customer;
     }
 
-    /// <summary>The file <see cref="MoveCustomerAsync"/> uploads last, so that the catalog backup it waits for holds every change.</summary>
+    /// <summary>
+    /// The file <see cref="MoveCustomerAsync"/> uploads last, so that the catalog backup it waits for holds every change.
+    /// </summary>
     public const string MoveMarker = "moved.txt";
 
     /// <summary>

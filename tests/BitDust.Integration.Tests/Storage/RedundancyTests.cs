@@ -37,17 +37,19 @@ public sealed class RedundancyTests(ITestOutputHelper output)
 
         await net.RestartAsync(down.Home);
         await LocalnetFixture.PollAsync(async () => await VersionsAsync(net) is [(2L, "complete")] done ? done : null,
-            TimeSpan.FromMinutes(3), () => $"version 1 is still kept or version 2 is not complete\n{LocalnetFixture.LogTail(net.Customer.Home)}");
+            TimeSpan.FromMinutes(3),
+            () => $"version 1 is still kept or version 2 is not complete\n{LocalnetFixture.LogTail(net.Customer.Home)}");
         var now = Path.Combine(net.WorkFolder, "report-now.bin");
         await net.FileOkAsync("download", "report.bin", now);
         Assert.Equal(second, TestFiles.Sha256(now));
-        Assert.False((await net.FileAsync("download", "report.bin", Path.Combine(net.WorkFolder, "gone.bin"), "--version", "1")).ExitCode == 0,
-            "version 1 can still be downloaded after version 2 was complete");
+        var gone = await net.FileAsync("download", "report.bin", Path.Combine(net.WorkFolder, "gone.bin"), "--version", "1");
+        Assert.False(gone.ExitCode == 0, "version 1 can still be downloaded after version 2 was complete");
     }
 
     private static async Task<List<(long Version, string State)>> VersionsAsync(LocalnetFixture net)
     {
         var info = LocalnetFixture.Result(await net.Customer.ApiAsync(HttpMethod.Get, "/file/info/v1?remote_path=report.bin"));
-        return [.. info["versions"]!.AsArray().OfType<JsonNode>().Select(v => (v["version"]!.GetValue<long>(), v["state"]!.GetValue<string>()))];
+        return [.. info["versions"]!.AsArray().OfType<JsonNode>()
+            .Select(v => (v["version"]!.GetValue<long>(), v["state"]!.GetValue<string>()))];
     }
 }

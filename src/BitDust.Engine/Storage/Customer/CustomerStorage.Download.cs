@@ -27,7 +27,8 @@ public sealed partial class CustomerStorage
         if (!Path.IsPathFullyQualified(localPath))
             throw new ArgumentException($"local_path must be an absolute path, not \"{localPath}\"");
         var local = Path.TrimEndingDirectorySeparator(Path.GetFullPath(localPath));
-        return StartDownload(remotePath, local, version is { } number ? VersionTarget(remotePath, number, local) : DownloadTargets(remotePath, local));
+        var targets = version is { } number ? VersionTarget(remotePath, number, local) : DownloadTargets(remotePath, local);
+        return StartDownload(remotePath, local, targets);
     }
 
     /// <summary>One version of one file, as <c>file info</c> numbers them, for a download of <paramref name="remotePath"/>.</summary>
@@ -36,7 +37,8 @@ public sealed partial class CustomerStorage
         var file = Catalog.FindFile(remotePath) ?? throw new RemoteFileNotFoundException(remotePath);
         var version = Catalog.FindVersion(new FileVersion(file.FileId, number)) is { Manifest: not null } found
             ? found
-            : throw new ArgumentException($"{remotePath} has no readable version {number}; `bitdust file info {remotePath}` lists those kept");
+            : throw new ArgumentException(
+                $"{remotePath} has no readable version {number}; `bitdust file info {remotePath}` lists those kept");
         var target = Directory.Exists(local) ? Path.Combine(local, remotePath.Split(RemotePath.Separator)[^1]) : local;
         return [DownloadTarget.Of(remotePath, version, target, OwnerKey)];
     }

@@ -257,8 +257,9 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
                     throw new UploadFailedException($"{upload.Job.LocalPath} got shorter while it was being uploaded; upload it again");
                 read += count;
             }
-            (encoded, hash) = await Task.Run(() => (encoder.Encode(block, buffer.AsSpan(0, length)), ContentHash.Of(buffer.AsSpan(0, length))),
-                cancellationToken).ConfigureAwait(false);
+            (encoded, hash) = await Task.Run(
+                () => (encoder.Encode(block, buffer.AsSpan(0, length)), ContentHash.Of(buffer.AsSpan(0, length))), cancellationToken)
+                .ConfigureAwait(false);
         }
         finally
         {

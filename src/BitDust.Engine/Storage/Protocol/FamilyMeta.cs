@@ -55,7 +55,8 @@ public sealed record FamilyMeta(DhtMutableItem Item, byte[]? LargeValue)
     /// Reads a record and checks what anyone can check: the family salt, a valid signature by the key it carries. False with
     /// the reason for anything else.
     /// </summary>
-    public static bool TryDecode(ReadOnlySpan<byte> source, [NotNullWhen(true)] out FamilyMeta? meta, [NotNullWhen(false)] out string? error)
+    public static bool TryDecode(ReadOnlySpan<byte> source, [NotNullWhen(true)] out FamilyMeta? meta,
+        [NotNullWhen(false)] out string? error)
     {
         meta = null;
         if (source.Length > MaxSize)

@@ -273,7 +273,8 @@ internal sealed class SupplierNode : IAsyncDisposable
     /// <summary>Every fragment held (by key, hex) with the SHA-256 of its bytes, read from the store's own index.</summary>
     public IReadOnlyDictionary<string, byte[]> FragmentHashes()
     {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Store.Folder, "index.db")};Mode=ReadOnly;Pooling=False");
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+            $"Data Source={Path.Combine(Store.Folder, "index.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT key, sha256 FROM fragments";

@@ -14,7 +14,9 @@ public sealed class FamilyMetaTests
 
     private static FamilyMeta Record(long sequence, byte[]? large = null)
     {
-        var value = large is null ? FamilyRecord.Encode(["bob", null, "carol", "dave"]) : Encoding.UTF8.GetBytes("bitdust-family-large 1 x");
+        var value = large is null
+            ? FamilyRecord.Encode(["bob", null, "carol", "dave"])
+            : Encoding.UTF8.GetBytes("bitdust-family-large 1 x");
         return new FamilyMeta(DhtMutableItem.Create(Owner, Encoding.UTF8.GetBytes(FamilyMeta.Salt), sequence, value), large);
     }
 
@@ -36,7 +38,8 @@ public sealed class FamilyMetaTests
     public void An_altered_value_another_salt_or_a_foreign_signature_is_refused()
     {
         var record = Record(2);
-        var altered = record with { Item = record.Item with { EncodedValue = Bencode.Encode("bitdust-family 1 4\nmallory\n-\n-\n-"u8.ToArray()) } };
+        var forged = Bencode.Encode("bitdust-family 1 4\nmallory\n-\n-\n-"u8.ToArray());
+        var altered = record with { Item = record.Item with { EncodedValue = forged } };
         Assert.Equal("the record's signature does not match its key: it was altered", FamilyMeta.Validate(altered.Encode()));
         var otherSalt = new FamilyMeta(DhtMutableItem.Create(Owner, "bitdust:other"u8, 2, "x"u8), null);
         Assert.Contains("salt", FamilyMeta.Validate(otherSalt.Encode()), StringComparison.Ordinal);
@@ -51,7 +54,8 @@ public sealed class FamilyMetaTests
         var garbage = Gen.OneOf(
             ArbMap.Default.GeneratorFor<byte[]>(),
             ArbMap.Default.GeneratorFor<byte[]>().Select(tail => (byte[])[.. "BDFM"u8, FamilyMeta.FormatVersion, .. tail]));
-        Prop.ForAll(garbage.ToArbitrary(), bytes => WireParserChecks.Answers(Parse, bytes)).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
+        Prop.ForAll(garbage.ToArbitrary(), bytes => WireParserChecks.Answers(Parse, bytes))
+            .Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
         WireParserChecks.DamagedBodiesGetCleanAnswers([Record(1).Encode(), Record(9, large: new byte[2000]).Encode()], [Parse]);
     }
 }
