@@ -28,5 +28,6 @@ public static class ServiceEndpoints
         network_state = status.State,
         depends = status.DependsOn,
         reason = status.Reason,
+        detail = status.Detail,
     };
 }

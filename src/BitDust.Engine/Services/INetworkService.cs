@@ -17,6 +17,9 @@ public interface INetworkService
     /// <summary>What the service is doing, in one word (BitDust's states: READY, LISTEN, CONNECTED, …).</summary>
     string State { get; }
 
+    /// <summary>What the state means right now, when there is more to say ("found 5 of 7 suppliers"), or null.</summary>
+    string? Detail => null;
+
     Task StartAsync(CancellationToken cancellationToken);
 
     Task StopAsync(CancellationToken cancellationToken);

@@ -72,7 +72,8 @@ public sealed partial class ServiceRegistry : IAsyncDisposable
     public IReadOnlyList<ServiceStatus> List() => _ordered.Select(s =>
     {
         var running = _running.Contains(s);
-        return new ServiceStatus(s.Name, _isEnabled(s.Name), running, running ? s.State : "OFF", s.DependsOn, _reasons.GetValueOrDefault(s.Name));
+        return new ServiceStatus(s.Name, _isEnabled(s.Name), running, running ? s.State : "OFF", s.DependsOn, _reasons.GetValueOrDefault(s.Name),
+            running ? s.Detail : null);
     }).ToList();
 
     public INetworkService? Find(string name) => _ordered.FirstOrDefault(s => s.Name == name);

@@ -186,7 +186,7 @@ internal static class FileCommands
 
     private static bool SameHealth(JsonNode a, JsonNode b) =>
         Units.Long(a["healthy"]) == Units.Long(b["healthy"]) && Units.Long(a["total"]) == Units.Long(b["total"]) &&
-        Units.Long(a["needed"]) == Units.Long(b["needed"]);
+        Units.Long(a["needed"]) == Units.Long(b["needed"]) && Units.Long(a["durable"]) == Units.Long(b["durable"]);
 
     /// <summary>"3, 7-9, 12".</summary>
     private static string Ranges(IReadOnlyList<long> indexes)

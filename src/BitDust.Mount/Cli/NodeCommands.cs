@@ -90,7 +90,8 @@ internal static class NodeCommands
         foreach (var service in answer!["result"]!.AsArray())
         {
             var line = $"{++index,3}: {service!["name"]}({service["state"]})  {service["network_state"]}";
-            Console.WriteLine(service["reason"] is { } reason && service["state"]!.GetValue<string>() == "OFF" ? $"{line}  ({reason})" : line);
+            var why = service["state"]!.GetValue<string>() == "OFF" ? service["reason"] : service["detail"];
+            Console.WriteLine(why is null ? line : $"{line}  ({why})");
         }
         if (index == 0)
             Console.WriteLine("no services");

@@ -85,7 +85,7 @@ public sealed class FileCommandsTests
     {
         var blocks = new JsonArray(Enumerable.Range(0, 8).Select(i => (JsonNode?)new JsonObject
         {
-            ["index"] = i, ["healthy"] = i is 3 or 5 or 6 ? 6 : 7, ["total"] = 7, ["needed"] = 4,
+            ["index"] = i, ["healthy"] = i is 3 or 5 or 6 ? 6 : 7, ["total"] = 7, ["needed"] = 4, ["durable"] = 5,
         }).ToArray());
         var info = new JsonObject
         {
@@ -104,8 +104,8 @@ public sealed class FileCommandsTests
         var output = await node.Cli.RunOkAsync("file", "info", "docs/report.bin");
 
         Assert.Contains("version 2: 1.0 MiB", output, StringComparison.Ordinal);
-        Assert.Matches(@"(?m)^  0-2 +7/7 +4$", output);
-        Assert.Matches(@"(?m)^  5-6 +6/7 +4$", output);
+        Assert.Matches(@"(?m)^  0-2 +7/7 +4 +5$", output);
+        Assert.Matches(@"(?m)^  5-6 +6/7 +4 +5$", output);
         Assert.Contains("blocks below full redundancy: 3, 5-6", output, StringComparison.Ordinal);
         Assert.Contains("supplier-1-abcd", output, StringComparison.Ordinal);
         var json = await node.Cli.RunOkAsync("file", "info", "docs/report.bin", "--json");
