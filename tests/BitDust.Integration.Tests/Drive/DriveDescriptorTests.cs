@@ -12,7 +12,7 @@ namespace BitDust.Integration.Tests.Drive;
 [Collection(LocalnetCollection.Name)]
 public sealed class DriveDescriptorTests(ITestOutputHelper output)
 {
-    private const int Files = 3000;
+    private const int Files = 1600;
     private const int NodeDescriptors = 1024;
 
     [Fact]

@@ -119,7 +119,8 @@ public sealed partial class GuideWalkthroughTests
             var (code, printed, error) = await upload.WaitAsync(LocalnetFixture.TransferTimeout);
             var state = LocalnetFixture.Result(await hugo.ApiAsync(HttpMethod.Get, "/file/info/v1?remote_path=big.bin"))["versions"]![0]!
                 ["state"]!.GetValue<string>();
-            Assert.True(code == 0 || state == "readable", $"the upload exited {code} with big.bin {state}: {printed}{error}\n" +
+            // "degraded": readable, with the fragments of the cut-off positions recorded missing.
+            Assert.True(code == 0 || state is "readable" or "degraded", $"the upload exited {code} with big.bin {state}: {printed}{error}\n" +
                 LocalnetFixture.LogTail(hugo.Home));
             var moved = await guide.WaitRoutedAsync(homer, notThrough: router);
             output.WriteLine($"big.bin {state} (upload exit {code}), and homer moved to {moved}: {clock.Elapsed.TotalSeconds:0.0} s");

@@ -27,11 +27,11 @@ public sealed class DrivePowerCutTests(ITestOutputHelper output)
         await net.WaitCustomerReadyAsync(owner);
         var mountPoint = Directory.CreateTempSubdirectory("bitdust-powercut-drive-").FullName;
         var sources = Directory.CreateDirectory(Path.Combine(net.WorkFolder, "sources")).FullName;
-        (string Point, int Pass)[] cuts =
+        var cuts = PowerCutNode.Cuts<(string Point, int Pass)>(
         [
             (CrashPoint.CopyQueued, 1), (CrashPoint.CopyQueued, 4), (CrashPoint.BatchSynced, 1), (CrashPoint.BlockSaved, 2),
             (CrashPoint.FragmentStored, 7), (CrashPoint.ManifestKept, 2),
-        ];
+        ], 1, 2, 4, 5);
         var random = new Random(Random.Shared.Next());
         // What each path must hold after a cut: any of these hashes (null: absent).
         var allowed = new Dictionary<string, HashSet<string?>>(StringComparer.Ordinal);

@@ -8,6 +8,16 @@ namespace BitDust.Integration.Tests.PowerCut;
 /// <summary>A node of a localnet that a power-cut test kills at crash points, and what its suppliers were sent.</summary>
 internal static class PowerCutNode
 {
+    /// <summary>Set to 1 to cut at every point a test lists, not only at the few the suite runs every time.</summary>
+    public const string AllCutsVariable = "BITDUST_TEST_ALL_CUTS";
+
+    /// <summary>
+    /// The cuts to make: those of <paramref name="all"/> at <paramref name="suite"/> (kept small so that the whole test suite stays
+    /// short), or every one when <see cref="AllCutsVariable"/> is 1.
+    /// </summary>
+    public static T[] Cuts<T>(T[] all, params int[] suite) =>
+        Environment.GetEnvironmentVariable(AllCutsVariable) == "1" ? all : [.. suite.Select(i => all[i])];
+
     /// <summary>
     /// Fragment keys held in <paramref name="before"/> that <paramref name="after"/> holds with other bytes. A version number is
     /// never used twice, so a key always belongs to one data key: other bytes under it mean a nonce sealed two blocks.

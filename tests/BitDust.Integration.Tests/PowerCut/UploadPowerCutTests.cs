@@ -26,11 +26,11 @@ public sealed class UploadPowerCutTests(ITestOutputHelper output)
         var owner = await net.AddNodeAsync("owner", [("services/customer/enabled", "true"), ("services/customer/suppliers-number", "4"),
             ("services/backups/block-size", "64 KB")]);
         await net.WaitCustomerReadyAsync(owner);
-        (string Point, int Pass, bool Change)[] cuts =
+        var cuts = PowerCutNode.Cuts<(string Point, int Pass, bool Change)>(
         [
             ("block-saved", 1, false), ("block-saved", 3, true), ("fragment-stored", 1, true), ("fragment-stored", 6, false),
             ("fragment-stored", 13, true), ("manifest-kept", 1, false), ("manifest-kept", 1, true), ("version-complete", 1, false),
-        ];
+        ], 1, 2, 4, 6, 7);
         var random = new Random(Random.Shared.Next());
         for (var i = 0; i < cuts.Length; i++)
         {

@@ -7,7 +7,7 @@ namespace BitDust.Integration.Tests.Storage;
 [Collection(LocalnetCollection.Name)]
 public sealed class SupplierLossTests(ITestOutputHelper output)
 {
-    private const long BigSize = 200L << 20;
+    private const long BigSize = 96L << 20;
 
     [Fact]
     public async Task With_3_of_7_suppliers_killed_every_file_downloads_byte_exact_and_a_4th_makes_the_download_fail_naming_them()
@@ -20,10 +20,10 @@ public sealed class SupplierLossTests(ITestOutputHelper output)
         TestFiles.WriteRandom(big, BigSize);
         var tree = Path.Combine(originals, "tree");
         var seed = Random.Shared.Next();
-        TestFiles.WriteTree(tree, 1000, 8 << 10, new Random(seed));
+        TestFiles.WriteTree(tree, 500, 8 << 10, new Random(seed));
         var bigHash = TestFiles.Sha256(big);
         var treeHashes = TestFiles.HashTree(tree);
-        output.WriteLine($"200 MiB and 1,000 small files (seed {seed}) written: {clock.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"96 MiB and 500 small files (seed {seed}) written: {clock.Elapsed.TotalSeconds:0.0} s");
 
         await net.FileOkAsync("upload", big, "big.bin");
         await net.FileOkAsync("upload", tree, "tree");
