@@ -48,8 +48,18 @@ public sealed class DhtSigningKey
     {
         if (publicKey.Length != PublicKeyLength || signature.Length != SignatureLength)
             return false;
+        Ed25519PublicKeyParameters key;
+        try
+        {
+            key = new Ed25519PublicKeyParameters(publicKey.ToArray(), 0);
+        }
+        catch (ArgumentException)
+        {
+            // 32 bytes that are not a point of the curve: BouncyCastle 2 refuses them here, not at verification.
+            return false;
+        }
         var verifier = new Ed25519Signer();
-        verifier.Init(false, new Ed25519PublicKeyParameters(publicKey.ToArray(), 0));
+        verifier.Init(false, key);
         var bytes = message.ToArray();
         verifier.BlockUpdate(bytes, 0, bytes.Length);
         return verifier.VerifySignature(signature.ToArray());
