@@ -3,6 +3,7 @@ using System.Diagnostics;
 using BitDust.Engine.Coding;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
+using BitDust.TestSupport;
 
 namespace BitDust.Bench.Pipeline;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using BitDust.Engine.Coding;
-using static BitDust.Engine.Pipeline.ParseFailure;
+using static BitDust.Engine.Common.ParseFailure;
 
 namespace BitDust.Engine.Pipeline;
 

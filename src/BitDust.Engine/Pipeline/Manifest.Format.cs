@@ -1,7 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using BitDust.Engine.Coding;
+using BitDust.Engine.Common;
 using BitDust.Engine.Crypto;
-using static BitDust.Engine.Pipeline.ParseFailure;
+using static BitDust.Engine.Common.ParseFailure;
 
 namespace BitDust.Engine.Pipeline;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using BitDust.Engine.Common;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
-using static BitDust.Engine.Pipeline.ParseFailure;
+using static BitDust.Engine.Common.ParseFailure;
 
 namespace BitDust.Engine.Storage;
 

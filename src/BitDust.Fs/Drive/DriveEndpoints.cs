@@ -1,5 +1,5 @@
-using BitDust.Engine.Api;
-using BitDust.Engine.Configuration;
+using BitDust.Engine.Host.Api;
+using BitDust.Engine.Host.Configuration;
 using BitDust.Fs.Fuse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,5 +1,6 @@
-using BitDust.Engine.Configuration;
-using BitDust.Engine.Services;
+using BitDust.Engine.Common;
+using BitDust.Engine.Host.Configuration;
+using BitDust.Engine.Host.Services;
 using BitDust.Fs.Fuse;
 using BitDust.Fs.Vfs;
 using Microsoft.Extensions.Logging;

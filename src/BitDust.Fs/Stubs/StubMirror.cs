@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using BitDust.Engine.Common;
 using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage;
 using BitDust.Engine.Storage.Customer;

@@ -1,5 +1,5 @@
-using BitDust.Engine.Configuration;
-using BitDust.Engine.Services;
+using BitDust.Engine.Common;
+using BitDust.Engine.Host.Services;
 using BitDust.Engine.Storage.Customer;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using BitDust.Engine.Configuration;
+using BitDust.Engine.Common;
 
 namespace BitDust.Mount.Cli;
 

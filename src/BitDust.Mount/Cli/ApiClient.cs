@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using BitDust.Engine.Api;
-using BitDust.Engine.Configuration;
+using BitDust.Engine.Common;
+using BitDust.Engine.Host.Api;
 
 namespace BitDust.Mount.Cli;
 

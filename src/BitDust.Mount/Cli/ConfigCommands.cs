@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BitDust.Engine.Configuration;
+using BitDust.Engine.Common;
+using BitDust.Engine.Host.Configuration;
 using BitDust.Mount.Daemon;
 
 namespace BitDust.Mount.Cli;

@@ -4,7 +4,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BitDust.Engine.Coding;
-using BitDust.Engine.Configuration;
+using BitDust.Engine.Common;
+using BitDust.Engine.Host.Configuration;
 using BitDust.Mount.Daemon;
 using BitDust.Mount.Localnet;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BitDust.Engine.Configuration;
+using BitDust.Engine.Common;
 using BitDust.Mount.Daemon;
 
 namespace BitDust.Mount.Cli;

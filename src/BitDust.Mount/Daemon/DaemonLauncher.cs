@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using BitDust.Engine.Configuration;
+using BitDust.Engine.Common;
 using BitDust.Mount.Cli;
 
 namespace BitDust.Mount.Daemon;

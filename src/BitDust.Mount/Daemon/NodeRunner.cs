@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using BitDust.Engine.Api;
-using BitDust.Engine.Configuration;
-using BitDust.Engine.Services;
+using BitDust.Engine.Common;
+using BitDust.Engine.Host.Api;
+using BitDust.Engine.Host.Configuration;
+using BitDust.Engine.Host.Services;
 using BitDust.Fs.Drive;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,7 @@
-using BitDust.Engine.Configuration;
-using BitDust.Engine.Network.Identity;
-using BitDust.Engine.Services;
+using BitDust.Engine.Common;
+using BitDust.Engine.Host.Configuration;
+using BitDust.Engine.Host.Services;
+using BitDust.Engine.Identity;
 using BitDust.Fs.Drive;
 using BitDust.Fs.Stubs;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using BitDust.Engine.Configuration;
-using BitDust.Engine.Storage;
+using BitDust.Engine.Common;
 
 namespace BitDust.Mount.Daemon;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using BitDust.Engine.Configuration;
+using BitDust.Engine.Host.Configuration;
 using BitDust.Mount.Cli;
 using BitDust.Mount.Daemon;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using BitDust.Engine.Configuration;
+using BitDust.Engine.Common;
+using BitDust.Engine.Host.Configuration;
 
 namespace BitDust.Mount.Localnet;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using BitDust.Engine.Storage;
+using BitDust.Engine.Common;
 
 namespace BitDust.Mount.Localnet;
 

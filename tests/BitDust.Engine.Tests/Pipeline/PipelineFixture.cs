@@ -2,6 +2,7 @@ using System.Text;
 using BitDust.Engine.Coding;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
+using BitDust.TestSupport;
 
 namespace BitDust.Engine.Tests.Pipeline;
 

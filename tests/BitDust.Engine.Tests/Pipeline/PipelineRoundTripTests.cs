@@ -1,6 +1,7 @@
 using BitDust.Engine.Coding;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
+using BitDust.TestSupport;
 using FsCheck;
 using FsCheck.Fluent;
 using static BitDust.Engine.Tests.Pipeline.PipelineFixture;

@@ -1,3 +1,4 @@
+using BitDust.Engine.Common;
 using BitDust.Engine.Storage;
 using BitDust.Engine.Storage.Customer;
 using BitDust.Engine.Tests.Storage.Customer;

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using static BitDust.Engine.Pipeline.ParseFailure;
+using static BitDust.Engine.Common.ParseFailure;
 
 namespace BitDust.Engine.Network.Relay;
 

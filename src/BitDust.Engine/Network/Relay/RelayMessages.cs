@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
-using BitDust.Engine.Network.Identity;
-using BitDust.Engine.Pipeline;
-using static BitDust.Engine.Pipeline.ParseFailure;
+using BitDust.Engine.Common;
+using BitDust.Engine.Identity;
+using static BitDust.Engine.Common.ParseFailure;
 
 namespace BitDust.Engine.Network.Relay;
 
@@ -192,7 +192,7 @@ internal static class RelayMessages
         {
             if (!reader.TryReadUInt16(out var length) || !reader.TryReadBytes(length, out var bytes))
                 return Truncated("relay list", out error);
-            if (!Transport.IdentityName.TryDecode(bytes, out var name, out var problem))
+            if (!Transport.HelloIdentity.TryDecode(bytes, out var name, out var problem))
                 return Fail($"relay list: name {i + 1}: {problem}", out error);
             names.Add(name);
         }

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
-using static BitDust.Engine.Pipeline.ParseFailure;
+using static BitDust.Engine.Common.ParseFailure;
 
 namespace BitDust.Engine.Network.Relay;
 

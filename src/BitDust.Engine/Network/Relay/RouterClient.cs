@@ -1,5 +1,5 @@
 using System.Net;
-using BitDust.Engine.Network.Identity;
+using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Transport;
 
 namespace BitDust.Engine.Network.Relay;

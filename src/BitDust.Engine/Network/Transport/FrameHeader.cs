@@ -82,7 +82,7 @@ internal readonly record struct FrameHeader(FrameType Type, uint Id, int Length)
     {
         (min, max, hasId) = type switch
         {
-            FrameType.Hello or FrameType.HelloAck => (1, IdentityName.MaxLength, false),
+            FrameType.Hello or FrameType.HelloAck => (1, HelloIdentity.MaxLength, false),
             FrameType.Request or FrameType.StreamOpen => (MessageKind.MinEncodedLength, MaxPayload, true),
             FrameType.Response => (0, MaxPayload, true),
             FrameType.RequestError or FrameType.StreamReset => (0, MaxReasonLength, true),

@@ -83,7 +83,7 @@ public sealed partial class PeerConnection
                 $"The node at {endPoint} presented a certificate without a P-256 identity key: it is not a BitDust node.");
             var (reader, ack) = await SayHelloAsync(ssl, "the node", PeerContact.FormatEndPoint(endPoint), credentials, timeout.Token)
                 .ConfigureAwait(false);
-            if (!IdentityName.TryDecode(ack.Payload, out var identity, out var error))
+            if (!HelloIdentity.TryDecode(ack.Payload, out var identity, out var error))
                 throw new TransportProtocolException($"the node at {endPoint} named itself badly in its hello-ack: {error}");
             // close_notify first, so the acceptor sees a clean end rather than a broken connection.
             await ssl.ShutdownAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
@@ -179,7 +179,7 @@ public sealed partial class PeerConnection
             var hello = await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
             if (hello is not { Type: FrameType.Hello } frame)
                 throw new TransportProtocolException(hello is null ? "closed before its hello" : $"a {hello.Value.Type} frame instead of a hello");
-            if (!IdentityName.TryDecode(frame.Payload, out var identity, out var error))
+            if (!HelloIdentity.TryDecode(frame.Payload, out var identity, out var error))
                 throw new TransportProtocolException($"hello: {error}");
 
             var presented = TransportHandshake.PresentedKey(ssl);

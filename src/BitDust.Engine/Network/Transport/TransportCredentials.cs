@@ -31,11 +31,11 @@ public sealed class TransportCredentials : IDisposable
 
     internal SslStreamCertificateContext CertificateContext { get; }
 
-    internal byte[] EncodedIdentity => IdentityName.Encode(Identity);
+    internal byte[] EncodedIdentity => HelloIdentity.Encode(Identity);
 
     public static TransportCredentials Create(string identity, IdentityKey key, TransportOptions? options = null, TimeProvider? time = null)
     {
-        IdentityName.Encode(identity);
+        HelloIdentity.Encode(identity);
         var lifetime = (options ?? TransportOptions.Default).CertificateLifetime;
         var now = (time ?? TimeProvider.System).GetUtcNow();
 

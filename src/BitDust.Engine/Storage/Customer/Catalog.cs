@@ -1,5 +1,5 @@
 using System.Globalization;
-using BitDust.Engine.Configuration;
+using BitDust.Engine.Common;
 using BitDust.Engine.Pipeline;
 using Microsoft.Data.Sqlite;
 

@@ -1,9 +1,8 @@
-using BitDust.Engine.Configuration;
 using BitDust.Engine.Pipeline;
 
 namespace BitDust.Engine.Storage.Customer;
 
-/// <summary>How the customer cuts, sends and keeps files; the node fills it from config (<see cref="FromConfig"/>).</summary>
+/// <summary>How the customer cuts, sends and keeps files; the node fills it from config (<c>EngineOptions.Customer</c>).</summary>
 public sealed record CustomerOptions
 {
     /// <summary><c>services/backups/block-size</c>.</summary>
@@ -38,11 +37,4 @@ public sealed record CustomerOptions
 
     /// <summary>Null disables compression.</summary>
     public BlockCompressor? Compressor { get; init; } = new();
-
-    public static CustomerOptions FromConfig(NodeConfig config) => new()
-    {
-        BlockSize = (int)config.GetSize("services/backups/block-size"),
-        MaxCopies = (int)config.GetInteger("services/backups/max-copies"),
-        DurableMargin = (int)config.GetInteger("services/backups/durable-margin"),
-    };
 }

@@ -1,4 +1,5 @@
 using BitDust.Engine.Coding;
+using BitDust.Engine.Common;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
 

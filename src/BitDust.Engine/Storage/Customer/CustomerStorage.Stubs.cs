@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BitDust.Engine.Common;
 using BitDust.Engine.Pipeline;
 
 namespace BitDust.Engine.Storage.Customer;

@@ -1,4 +1,4 @@
-using BitDust.Engine.Network.Identity;
+using BitDust.Engine.Identity;
 using BitDust.Engine.Storage.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,8 +1,6 @@
-using BitDust.Engine.Configuration;
-
 namespace BitDust.Engine.Storage.Customer;
 
-/// <summary>How the employer watches the family; the node fills it from <c>services/employer/*</c> (<see cref="FromConfig"/>).</summary>
+/// <summary>How the employer watches the family; the node fills it from <c>services/employer/*</c> (<c>EngineOptions.Employer</c>).</summary>
 public sealed record EmployerOptions
 {
     /// <summary><c>services/employer/ping-interval</c>: every member is pinged this often.</summary>
@@ -25,12 +23,4 @@ public sealed record EmployerOptions
 
     /// <summary>How long one ping, audit or fetch may take before the member counts as unreachable for it.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(20);
-
-    public static EmployerOptions FromConfig(NodeConfig config) => new()
-    {
-        PingInterval = TimeSpan.FromSeconds(config.GetInteger("services/employer/ping-interval")),
-        AuditInterval = TimeSpan.FromSeconds(config.GetInteger("services/employer/audit-interval")),
-        OfflineDeadline = TimeSpan.FromSeconds(config.GetInteger("services/employer/offline-deadline")),
-        ReplaceOffline = config.GetBoolean("services/employer/replace-critically-offline-enabled"),
-    };
 }

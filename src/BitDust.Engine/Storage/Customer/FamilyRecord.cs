@@ -4,7 +4,7 @@ using System.Text;
 using BitDust.Engine.Coding;
 using BitDust.Engine.Network.Dht;
 using BitDust.Engine.Storage.Protocol;
-using static BitDust.Engine.Pipeline.ParseFailure;
+using static BitDust.Engine.Common.ParseFailure;
 
 namespace BitDust.Engine.Storage.Customer;
 

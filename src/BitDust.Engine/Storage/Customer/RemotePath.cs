@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using BitDust.Engine.Common;
 
 namespace BitDust.Engine.Storage.Customer;
 

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using BitDust.Engine.Common;
 using BitDust.Engine.Pipeline;
-using static BitDust.Engine.Pipeline.ParseFailure;
+using static BitDust.Engine.Common.ParseFailure;
 using static BitDust.Engine.Storage.Protocol.StorageWire;
 
 namespace BitDust.Engine.Storage.Protocol;

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
-using BitDust.Engine.Pipeline;
-using static BitDust.Engine.Pipeline.ParseFailure;
+using BitDust.Engine.Common;
+using static BitDust.Engine.Common.ParseFailure;
 using static BitDust.Engine.Storage.Protocol.StorageWire;
 
 namespace BitDust.Engine.Storage.Protocol;

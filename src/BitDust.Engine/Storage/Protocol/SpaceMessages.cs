@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using BitDust.Engine.Pipeline;
-using static BitDust.Engine.Pipeline.ParseFailure;
+using BitDust.Engine.Common;
+using static BitDust.Engine.Common.ParseFailure;
 using static BitDust.Engine.Storage.Protocol.StorageWire;
 
 namespace BitDust.Engine.Storage.Protocol;

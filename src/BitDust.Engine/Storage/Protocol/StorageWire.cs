@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using BitDust.Engine.Common;
 using BitDust.Engine.Pipeline;
-using static BitDust.Engine.Pipeline.ParseFailure;
+using static BitDust.Engine.Common.ParseFailure;
 
 namespace BitDust.Engine.Storage.Protocol;
 

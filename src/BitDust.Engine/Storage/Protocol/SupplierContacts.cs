@@ -1,4 +1,4 @@
-using BitDust.Engine.Network.Identity;
+using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Relay;
 using BitDust.Engine.Network.Transport;
 

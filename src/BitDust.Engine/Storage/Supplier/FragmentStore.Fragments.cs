@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using BitDust.Engine.Common;
 using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage.Protocol;
 using Microsoft.Data.Sqlite;

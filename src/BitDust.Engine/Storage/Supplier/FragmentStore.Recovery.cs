@@ -1,4 +1,5 @@
 using System.Globalization;
+using BitDust.Engine.Common;
 
 namespace BitDust.Engine.Storage.Supplier;
 

@@ -1,3 +1,4 @@
+using BitDust.Engine.Common;
 using BitDust.Engine.Storage.Protocol;
 using Microsoft.Data.Sqlite;
 

@@ -1,11 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using BitDust.Engine.Api;
-using BitDust.Engine.Configuration;
-using BitDust.Engine.Network.Identity;
+using BitDust.Engine.Common;
+using BitDust.Engine.Host.Api;
+using BitDust.Engine.Host.Configuration;
+using BitDust.Engine.Host.Services;
+using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Relay;
 using BitDust.Engine.Network.Transport;
-using BitDust.Engine.Services;
 using BitDust.Engine.Storage.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 using static BitDust.Engine.Tests.Network.Transport.TransportFixture;

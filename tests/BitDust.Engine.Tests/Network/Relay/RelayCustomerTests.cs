@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using BitDust.Engine.Crypto;
-using BitDust.Engine.Network.Identity;
+using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Relay;
 using BitDust.Engine.Network.Transport;
 using BitDust.Engine.Storage.Customer;

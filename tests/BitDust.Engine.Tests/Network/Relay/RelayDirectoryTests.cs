@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
+using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Dht;
-using BitDust.Engine.Network.Identity;
 using BitDust.Engine.Network.Relay;
 using BitDust.Engine.Network.Transport;
 using BitDust.Engine.Storage.Protocol;

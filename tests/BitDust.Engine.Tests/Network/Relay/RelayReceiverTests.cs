@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
-using BitDust.Engine.Network.Identity;
+using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Relay;
 using BitDust.Engine.Network.Transport;
 using BitDust.Engine.Storage.Protocol;

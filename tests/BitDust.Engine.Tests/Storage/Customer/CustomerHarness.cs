@@ -1,9 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using BitDust.Engine.Crypto;
-using BitDust.Engine.Network.Identity;
+using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Transport;
-using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage.Customer;
 using BitDust.Engine.Storage.Protocol;
 using BitDust.Engine.Storage.Supplier;

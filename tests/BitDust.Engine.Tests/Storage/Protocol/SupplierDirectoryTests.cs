@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Dht;
-using BitDust.Engine.Network.Identity;
 using BitDust.Engine.Network.Transport;
 using BitDust.Engine.Storage.Protocol;
 using BitDust.Engine.Tests.Network.Dht;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
+using BitDust.Engine.Common;
 using BitDust.Engine.Pipeline;
-using BitDust.Engine.Storage;
 using BitDust.Engine.Storage.Protocol;
 using BitDust.Engine.Storage.Supplier;
 using static BitDust.Engine.Tests.Storage.Protocol.SupplierHarness;

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text.Json;
-using BitDust.Engine.Api;
-using BitDust.Engine.Configuration;
-using BitDust.Engine.Network.Identity;
+using BitDust.Engine.Common;
+using BitDust.Engine.Host.Api;
+using BitDust.Engine.Host.Configuration;
+using BitDust.Engine.Host.Services;
+using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Transport;
 using BitDust.Engine.Pipeline;
-using BitDust.Engine.Services;
 using BitDust.Engine.Storage.Protocol;
 using BitDust.Engine.Tests.Network.Transport;
 using Microsoft.Extensions.Logging.Abstractions;

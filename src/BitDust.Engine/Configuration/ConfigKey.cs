@@ -1,4 +1,0 @@
-namespace BitDust.Engine.Configuration;
-
-/// <summary>One setting, with BitDust's name, its kind, its default and what it is for.</summary>
-public sealed record ConfigKey(string Name, ConfigValueKind Kind, string Default, string Description, long Min = long.MinValue, long Max = long.MaxValue);

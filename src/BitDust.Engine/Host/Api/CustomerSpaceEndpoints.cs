@@ -1,0 +1,46 @@
+using BitDust.Engine.Storage.Customer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace BitDust.Engine.Host.Api;
+
+/// <summary><c>/supplier/list/v1</c> and <c>/space/consumed/v1</c>: the customer's family and what it uses of it.</summary>
+public static class CustomerSpaceEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api, NodeApiContext node)
+    {
+        api.MapGet("/supplier/list/v1", () =>
+        {
+            if (!CustomerAccess.TryStorage(node, out var storage, out var error))
+                return error;
+            var used = storage.UsedBytesByPosition();
+            return ApiResult.Ok(storage.Family.Members.Select((member, position) => new
+            {
+                position,
+                supplier = member?.Supplier,
+                state = (member?.State ?? SupplierState.Missing).ToString().ToLowerInvariant(),
+                last_seen = member?.LastSeen,
+                last_audit = member?.LastAudit,
+                audit_result = member?.AuditPassed switch { true => "passed", false => "failed", null => null },
+                used_bytes = used[position],
+            }));
+        });
+
+        api.MapGet("/space/consumed/v1", () =>
+        {
+            if (!CustomerAccess.TryStorage(node, out var storage, out var error))
+                return error;
+            var needed = node.Config.GetSize("services/customer/needed-space");
+            var family = storage.Family;
+            return ApiResult.Ok(new
+            {
+                needed_bytes = needed,
+                suppliers = family.Size,
+                quota_per_supplier = SupplierHiring.QuotaFor(needed, family.Size, family.Scheme),
+                used_bytes = storage.UsedBytesByPosition().Sum(),
+                files = storage.Catalog.ListFiles().Count,
+                scheme = family.Scheme.ToString(),
+            });
+        });
+    }
+}

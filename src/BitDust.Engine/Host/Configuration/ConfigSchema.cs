@@ -1,0 +1,82 @@
+using System.Collections.Frozen;
+
+namespace BitDust.Engine.Host.Configuration;
+
+/// <summary>
+/// Every config key the node knows, named as in BitDust (bitdust/main/config_defaults.py) so BitDust's guides work as they are.
+/// </summary>
+public static class ConfigSchema
+{
+    public static IReadOnlyList<ConfigKey> Keys { get; } =
+    [
+        new("interface/api/rest-http-enabled", ConfigValueKind.Boolean, "true", "serve the REST API on loopback"),
+        new("interface/api/rest-http-port", ConfigValueKind.Port, "8180", "REST API port on 127.0.0.1 (0 picks a free one)"),
+        new("interface/api/auth-secret-enabled", ConfigValueKind.Boolean, "true", "require the API token kept in the home"),
+        new("services/entangled-dht/enabled", ConfigValueKind.Boolean, "true", "run a DHT node"),
+        new("services/entangled-dht/udp-port", ConfigValueKind.Port, "14441", "DHT UDP port (0 picks a free one)"),
+        new("services/entangled-dht/known-nodes", ConfigValueKind.KnownNodes, "", "\"genesis\" to start a network, or host:port,host:port to join one"),
+        new("services/entangled-dht/item-lifetime", ConfigValueKind.Integer, "7200",
+            "seconds a DHT item or announcement lives unless put again; every node of one network should agree (short only for tests)",
+            Min: 10, Max: 7L * 86400),
+        new("services/identity-server/enabled", ConfigValueKind.Boolean, "false", "serve identity documents to the network"),
+        new("services/identity-server/host", ConfigValueKind.Text, "127.0.0.1", "host name or address this identity server is reached at"),
+        new("services/identity-server/web-port", ConfigValueKind.Port, "8084", "identity server HTTP port"),
+        new("services/identity-server/tcp-port", ConfigValueKind.Port, "6661", "identity server TCP publication port"),
+        new("services/identity-propagate/enabled", ConfigValueKind.Boolean, "true", "publish this node's identity to identity servers"),
+        new("services/identity-propagate/known-servers", ConfigValueKind.IdentityServers, "", "identity servers to publish to: host:web-port:tcp-port,..."),
+        new("services/tcp-connections/enabled", ConfigValueKind.Boolean, "true", "accept TLS connections from other nodes"),
+        new("services/tcp-connections/host", ConfigValueKind.Text, "127.0.0.1", "host name or address other nodes reach this one at (unset: the address this machine reaches its known nodes from)"),
+        new("services/tcp-connections/tcp-port", ConfigValueKind.Port, "7771", "TCP port for TLS connections from other nodes"),
+        new("services/supplier/enabled", ConfigValueKind.Boolean, "false", "donate space to customers"),
+        new("services/supplier/donated-space", ConfigValueKind.Size, "8 GB", "space donated to customers", Min: 0),
+        new("services/customer/enabled", ConfigValueKind.Boolean, "false", "rent space from suppliers"),
+        new("services/customer/needed-space", ConfigValueKind.Size, "4 GB", "space needed from the network", Min: 0),
+        new("services/customer/suppliers-number", ConfigValueKind.SupplierCount, "7", "suppliers to hire: 2, 4, 7, 13, 18, 26 or 64"),
+        new("services/backups/block-size", ConfigValueKind.Size, "4 MB", "size of the blocks files are cut into", Min: 4096, Max: 64L << 20),
+        new("services/backups/max-copies", ConfigValueKind.Integer, "2",
+            "versions of a file kept; an older one goes only once the newer ones are complete (every fragment stored)", Min: 1, Max: 100),
+        new("services/backups/durable-margin", ConfigValueKind.Integer, "-1",
+            "parity fragments stored beyond the k needed before a file counts as durable (fsync, unmount and stub wait for it); " +
+            "-1: half the parity, rounded up (6 of 7 fragments with 7 suppliers)", Min: -1, Max: 128),
+        new("services/drive/enabled", ConfigValueKind.Boolean, "true", "serve the drive (bitdust-mount) from this node"),
+        new("services/drive/cache-size", ConfigValueKind.Size, "10 GB", "local cache of the drive: written files wait here for upload, read blocks stay", Min: 1 << 20),
+        new("services/stubs/enabled", ConfigValueKind.Boolean, "true", "keep a .f stub of every file of the catalog in the node home's stubs folder"),
+        new("services/rebuilding/enabled", ConfigValueKind.Boolean, "true", "rebuild fragments of replaced suppliers"),
+        new("services/employer/enabled", ConfigValueKind.Boolean, "true", "hire, monitor and replace suppliers"),
+        new("services/employer/replace-critically-offline-enabled", ConfigValueKind.Boolean, "true", "replace suppliers offline past the deadline"),
+        new("services/employer/offline-deadline", ConfigValueKind.Integer, "600", "seconds a supplier may stay unreachable before it is replaced", Min: 1, Max: 30L * 86400),
+        new("services/employer/ping-interval", ConfigValueKind.Integer, "30", "seconds between pings of each supplier", Min: 1, Max: 86400),
+        new("services/employer/audit-interval", ConfigValueKind.Integer, "300", "seconds between audits of random fragments on each supplier", Min: 1, Max: 30L * 86400),
+        new("services/proxy-server/enabled", ConfigValueKind.Boolean, "false", "relay traffic for nodes behind NAT"),
+        new("services/proxy-server/routes-limit", ConfigValueKind.Integer, "20", "nodes this router relays for at most", Min: 0, Max: 10000),
+        new("services/proxy-transport/enabled", ConfigValueKind.Boolean, "true",
+            "reach the network through a router when this node cannot be dialed (behind NAT); changes nothing when it can"),
+        new("services/proxy-transport/preferred-routers", ConfigValueKind.HostList, "", "routers to try first: host:port,..."),
+        new("services/private-messages/enabled", ConfigValueKind.Boolean, "false", "exchange encrypted messages"),
+        new("services/nodes-lookup/enabled", ConfigValueKind.Boolean, "true", "look up other nodes through the DHT"),
+    ];
+
+    /// <summary>
+    /// Switches that are never both on: a router (proxy-server) is never itself routed (proxy-transport), BitDust's rule.
+    /// </summary>
+    public static IReadOnlyList<(string First, string Second)> ExclusiveSwitches { get; } =
+    [
+        ("services/proxy-server/enabled", "services/proxy-transport/enabled"),
+    ];
+
+    private static readonly FrozenDictionary<string, ConfigKey> ByName = Keys.ToFrozenDictionary(k => k.Name, StringComparer.Ordinal);
+
+    public static bool TryGet(string name, out ConfigKey key) => ByName.TryGetValue(name, out key!);
+
+    /// <summary>The key named <paramref name="name"/>, or a <see cref="ConfigException"/> that suggests close names.</summary>
+    public static ConfigKey Get(string name)
+    {
+        if (TryGet(name, out var key))
+            return key;
+        var leaf = name.Split('/').Last();
+        var similar = Keys.Where(k => k.Name.EndsWith(leaf, StringComparison.Ordinal) || k.Name.StartsWith(name, StringComparison.Ordinal))
+            .Select(k => k.Name).Take(5).ToArray();
+        var hint = similar.Length > 0 ? $" Did you mean: {string.Join(", ", similar)}?" : " `bitdust config` lists every key.";
+        throw new ConfigException($"Unknown config key \"{name}\".{hint}");
+    }
+}

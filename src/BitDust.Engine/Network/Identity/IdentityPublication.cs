@@ -1,4 +1,0 @@
-namespace BitDust.Engine.Network.Identity;
-
-/// <summary>What <see cref="IdentityPublisher.UpdateContactsAsync"/> did: the current document, whether it is new, and per-server results.</summary>
-public sealed record IdentityPublication(IdentityDocument Document, bool Changed, IReadOnlyList<PublishResult> Results);

@@ -1,7 +1,0 @@
-namespace BitDust.Engine.Services;
-
-/// <summary>A service as <c>bitdust states</c> and <c>/service/list/v1</c> show it.</summary>
-/// <param name="Reason">Why it is off, or did not start.</param>
-/// <param name="Detail">While it runs, what its state means right now (the service's <see cref="INetworkService.Detail"/>).</param>
-public sealed record ServiceStatus(string Name, bool Enabled, bool Running, string State, IReadOnlyList<string> DependsOn, string? Reason,
-    string? Detail = null);
