@@ -126,6 +126,57 @@ public sealed class SharedLocalnetTests(SevenSupplierLocalnet net, ITestOutputHe
     }
 
     /// <summary><c>bitdust api</c> as <paramref name="customer"/> must fail, with the API's error envelope.</summary>
+    [Fact]
+    public async Task BitDusts_request_forms_work_a_leading_slash_a_destination_folder_or_none_an_upload_list_and_a_delete_body()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var local = Path.Combine(net.WorkFolder, $"compat-{tag}.bin");
+        TestFiles.WriteRandom(local, 300_000);
+        var remote = $"compat-{tag}/report.bin";
+        // `bitdust file upload x /docs/x`, as BitDust's guides write it: the '/' is the root.
+        await net.FileOkAsync("upload", local, $"/{remote}");
+        await net.WaitUploadsCompleteAsync();
+        var uploads = LocalnetFixture.Result(await net.Customer.ApiAsync(HttpMethod.Get, "/file/upload/v1")).AsArray();
+        Assert.Contains(uploads, u => u!["remote_path"]!.GetValue<string>() == remote && u["kind"]!.GetValue<string>() == "upload");
+        Assert.Equal(300_000, LocalnetFixture.Result(await net.Customer.ApiAsync(HttpMethod.Get,
+            $"/file/info/v1?remote_path={Uri.EscapeDataString("/" + remote)}"))["size"]!.GetValue<long>());
+
+        var folder = Directory.CreateDirectory(Path.Combine(net.WorkFolder, $"destination-{tag}")).FullName;
+        var intoFolder = await DownloadAsync(new JsonObject { ["remote_path"] = "/" + remote, ["destination_folder"] = folder });
+        Assert.Equal(Path.Combine(folder, "report.bin"), intoFolder);
+        Assert.Equal(TestFiles.Sha256(local), TestFiles.Sha256(intoFolder));
+        File.Delete(intoFolder);
+        var intoHome = await DownloadAsync(new JsonObject { ["remote_path"] = remote });
+        Assert.Equal(Path.Combine(net.Customer.Home, "downloads", "report.bin"), intoHome);
+        Assert.Equal(TestFiles.Sha256(local), TestFiles.Sha256(intoHome));
+        File.Delete(intoHome);
+        var refused = await net.Customer.ApiAsync(HttpMethod.Post, "/file/download/start/v1",
+            new JsonObject { ["remote_path"] = remote, ["destination_folder"] = "relative/folder" }.ToJsonString());
+        Assert.Contains("destination_folder", refused.ToJsonString(), StringComparison.Ordinal);
+
+        // DELETE with the remote path in a JSON body, as BitDust's clients send it.
+        var deleted = LocalnetFixture.Result(await net.Customer.ApiAsync(HttpMethod.Delete, "/file/delete/v1",
+            new JsonObject { ["remote_path"] = "/" + remote }.ToJsonString()));
+        Assert.Equal(remote, deleted["remote_path"]!.GetValue<string>());
+        Assert.DoesNotContain(remote, await net.FileOkAsync("list", "--json"), StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a download with <paramref name="body"/>, waits until it is complete and returns where it wrote.</summary>
+    private async Task<string> DownloadAsync(JsonObject body)
+    {
+        var started = LocalnetFixture.Result(await net.Customer.ApiAsync(HttpMethod.Post, "/file/download/start/v1", body.ToJsonString()));
+        var id = started["transfer_id"]!.GetValue<string>();
+        var last = "";
+        await LocalnetFixture.PollAsync(async () =>
+        {
+            var transfer = LocalnetFixture.Result(await net.Customer.ApiAsync(HttpMethod.Get, $"/file/download/v1?id={id}"));
+            last = transfer.ToJsonString();
+            Assert.NotEqual("failed", transfer["state"]!.GetValue<string>());
+            return transfer["state"]!.GetValue<string>() == "complete" ? "complete" : null;
+        }, LocalnetFixture.TransferTimeout, () => $"the download {body.ToJsonString()} did not complete: {last}");
+        return started["local_path"]!.GetValue<string>();
+    }
+
     private static async Task AssertRefusedAsync(BitDustCli customer, string method, string path, string? body = null)
     {
         var (code, stdout, stderr) = body is null

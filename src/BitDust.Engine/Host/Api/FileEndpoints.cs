@@ -8,7 +8,9 @@ namespace BitDust.Engine.Host.Api;
 /// <summary>
 /// <c>/file/*</c>: upload a file or folder, download it back, follow the transfer, list, inspect and delete what the
 /// catalog holds. Bodies and paths are checked first (400 with the reason); a customer service that is off or still hiring
-/// its family is a 409 that says what to do.
+/// its family is a 409 that says what to do. BitDust's request forms work too: remote paths with a leading '/', a download
+/// given only <c>destination_folder</c> (or nothing: the home's <c>downloads</c> folder), <c>GET /file/upload/v1</c> without
+/// an id (every upload), a delete whose <c>remote_path</c> is in a JSON body.
 /// </summary>
 public static class FileEndpoints
 {
@@ -22,7 +24,7 @@ public static class FileEndpoints
             if (RequestBody.GetText(body, "local_path") is not { } local)
                 return ApiResult.Error(StatusCodes.Status400BadRequest,
                     "the body needs \"local_path\": the absolute path of a file or folder");
-            var remote = body["remote_path"] is null ? null : RequestBody.GetText(body, "remote_path");
+            var remote = body["remote_path"] is null ? null : RemoteIn(RequestBody.GetText(body, "remote_path"));
             if (remote is not null && RemotePath.Validate(remote) is { } problem)
                 return ApiResult.Error(StatusCodes.Status400BadRequest, $"remote_path: {problem}");
             if (!CustomerAccess.TryReady(node, out var storage, out var refusal))
@@ -39,11 +41,15 @@ public static class FileEndpoints
             var (body, error) = await RequestBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
             if (body is null)
                 return ApiResult.Error(StatusCodes.Status400BadRequest, error!);
-            if (RequestBody.GetText(body, "remote_path") is not { } remote || RequestBody.GetText(body, "local_path") is not { } local)
-                return ApiResult.Error(StatusCodes.Status400BadRequest,
-                    "the body needs \"remote_path\" and \"local_path\" (an absolute path to write)");
+            if (RemoteIn(RequestBody.GetText(body, "remote_path")) is not { } remote)
+            {
+                return ApiResult.Error(StatusCodes.Status400BadRequest, "the body needs \"remote_path\", and \"local_path\" " +
+                    "(an absolute path to write) or \"destination_folder\" (an absolute folder to write into)");
+            }
             if (RemotePath.Validate(remote) is { } problem)
                 return ApiResult.Error(StatusCodes.Status400BadRequest, $"remote_path: {problem}");
+            if (DownloadTarget(node, body, remote) is not { } local)
+                return ApiResult.Error(StatusCodes.Status400BadRequest, "destination_folder: an absolute path of a folder");
             long? version = null;
             if (body["version"] is not null)
             {
@@ -57,7 +63,11 @@ public static class FileEndpoints
             }
             if (!CustomerAccess.TryReady(node, out var storage, out var refusal))
                 return refusal;
-            return Start(() => new { transfer_id = storage.StartDownload(remote, local, version).Id });
+            return Start(() =>
+            {
+                var transfer = storage.StartDownload(remote, local, version);
+                return new { transfer_id = transfer.Id, remote_path = remote, local_path = transfer.LocalPath };
+            });
         });
 
         api.MapGet("/file/upload/v1", (HttpRequest request) => ShowTransfer(node, request, TransferKind.Upload));
@@ -72,7 +82,7 @@ public static class FileEndpoints
 
         api.MapGet("/file/info/v1", (HttpRequest request) =>
         {
-            var remote = request.Query["remote_path"].ToString();
+            var remote = RemoteIn(request.Query["remote_path"].ToString())!;
             if (RemotePath.Validate(remote) is { } problem)
                 return ApiResult.Error(StatusCodes.Status400BadRequest, $"give ?remote_path=: {problem}");
             if (!CustomerAccess.TryStorage(node, out var storage, out var error))
@@ -105,14 +115,22 @@ public static class FileEndpoints
 
         api.MapDelete("/file/delete/v1", async (HttpRequest request, CancellationToken cancellationToken) =>
         {
-            var remote = request.Query["remote_path"].ToString();
+            var remote = RemoteIn(request.Query["remote_path"].ToString());
+            if (string.IsNullOrEmpty(remote) && request.ContentLength > 0)
+            {
+                // BitDust's clients send {"remote_path": ...} in the body of the DELETE.
+                var (body, bodyError) = await RequestBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+                if (body is null)
+                    return ApiResult.Error(StatusCodes.Status400BadRequest, bodyError!);
+                remote = RemoteIn(RequestBody.GetText(body, "remote_path"));
+            }
             if (RemotePath.Validate(remote) is { } problem)
-                return ApiResult.Error(StatusCodes.Status400BadRequest, $"give ?remote_path=: {problem}");
+                return ApiResult.Error(StatusCodes.Status400BadRequest, $"give ?remote_path= or a body {{\"remote_path\"}}: {problem}");
             if (!CustomerAccess.TryReady(node, out var storage, out var error))
                 return error;
             try
             {
-                var deleted = await storage.DeleteAsync(remote, cancellationToken).ConfigureAwait(false);
+                var deleted = await storage.DeleteAsync(remote!, cancellationToken).ConfigureAwait(false);
                 return ApiResult.Ok(new { remote_path = remote, deleted_versions = deleted });
             }
             catch (Exception e) when (CustomerAccess.IsRefusal(e))
@@ -134,13 +152,33 @@ public static class FileEndpoints
         }
     }
 
+    /// <summary>A remote path from a client, BitDust's leading '/' dropped; null stays null.</summary>
+    private static string? RemoteIn(string? path) => path is null ? null : RemotePath.FromClient(path);
+
+    /// <summary>
+    /// Where a download writes: <c>local_path</c>; else the remote name inside <c>destination_folder</c>; else inside the home's
+    /// <c>downloads</c> folder. Null for a destination folder that is not an absolute path.
+    /// </summary>
+    private static string? DownloadTarget(NodeApiContext node, System.Text.Json.Nodes.JsonObject body, string remote)
+    {
+        if (body["local_path"] is not null)
+            return RequestBody.GetText(body, "local_path") ?? "";
+        var folder = body["destination_folder"] is null
+            ? Path.Combine(node.Home.Root, "downloads")
+            : RequestBody.GetText(body, "destination_folder");
+        return folder is null || !Path.IsPathFullyQualified(folder)
+            ? null
+            : Path.Combine(folder, remote.Split(RemotePath.Separator)[^1]);
+    }
+
     private static IResult ShowTransfer(NodeApiContext node, HttpRequest request, TransferKind kind)
     {
         var id = request.Query["id"].ToString();
-        if (id.Length == 0)
-            return ApiResult.Error(StatusCodes.Status400BadRequest, "give ?id= of a transfer (`/transfer/list/v1` lists them)");
         if (!CustomerAccess.TryStorage(node, out var storage, out var error))
             return error;
+        // Without an id, as BitDust's API answers: every transfer of this kind.
+        if (id.Length == 0)
+            return ApiResult.Ok(storage.Transfers.List().Where(t => t.Kind == kind).Select(CustomerAccess.Describe));
         return storage.Transfers.Find(id) is { } transfer && transfer.Kind == kind
             ? ApiResult.Ok(CustomerAccess.Describe(transfer))
             : ApiResult.Error(StatusCodes.Status404NotFound,

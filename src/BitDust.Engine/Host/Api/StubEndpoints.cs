@@ -38,7 +38,9 @@ public static class StubEndpoints
                 return ApiResult.Error(StatusCodes.Status400BadRequest, error!);
             if (RequestBody.GetText(body, "local_path") is not { } local)
                 return ApiResult.Error(StatusCodes.Status400BadRequest, "the body needs \"local_path\": the absolute path of a file");
-            var remote = body["remote_path"] is null ? null : RequestBody.GetText(body, "remote_path");
+            var remote = body["remote_path"] is null ? null : RequestBody.GetText(body, "remote_path") is { } given
+                ? RemotePath.FromClient(given)
+                : null;
             if (remote is not null && RemotePath.Validate(remote) is { } problem)
                 return ApiResult.Error(StatusCodes.Status400BadRequest, $"remote_path: {problem}");
             if (!CustomerAccess.TryReady(node, out var storage, out var refusal))

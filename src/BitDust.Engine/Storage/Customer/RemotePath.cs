@@ -21,6 +21,13 @@ public static class RemotePath
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>
+    /// A remote path as BitDust's clients write it, "/docs/x" for "docs/x": one leading '/' names the root and is dropped. The
+    /// result still needs <see cref="Validate"/>.
+    /// </summary>
+    public static string FromClient(string path) =>
+        path.Length > 1 && path[0] == Separator && path[1] != Separator ? path[1..] : path;
+
     /// <summary>Null when <paramref name="path"/> is a valid remote path, otherwise what is wrong with it.</summary>
     public static string? Validate(string? path)
     {

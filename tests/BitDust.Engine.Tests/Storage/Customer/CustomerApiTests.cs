@@ -79,8 +79,9 @@ public sealed class CustomerApiTests : IAsyncLifetime
             ("/file/upload/start/v1", """{"remote_path": "a"}""", "local_path"),
             ("/file/upload/start/v1", """{"local_path": "/tmp/a", "remote_path": "../etc"}""", "remote_path: "),
             ("/file/upload/start/v1", """{"local_path": "/tmp/a", "remote_path": ""}""", "remote_path: "),
-            ("/file/download/start/v1", """{"remote_path": "a"}""", "local_path"),
-            ("/file/download/start/v1", """{"remote_path": "/abs", "local_path": "/tmp/x"}""", "relative"),
+            ("/file/download/start/v1", """{"local_path": "/tmp/x"}""", "remote_path"),
+            ("/file/download/start/v1", """{"remote_path": "a", "destination_folder": "relative"}""", "destination_folder"),
+            ("/file/download/start/v1", """{"remote_path": "//abs", "local_path": "/tmp/x"}""", "relative"),
         };
         foreach (var (path, body, reason) in cases)
         {
@@ -90,7 +91,12 @@ public sealed class CustomerApiTests : IAsyncLifetime
         }
         Assert.Equal(HttpStatusCode.BadRequest,
             (await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/file/info/v1?remote_path=a//b"))).Status);
-        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/file/download/v1"))).Status);
+        var deleteGarbage = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/file/delete/v1")
+        {
+            Content = new StringContent("[1]", System.Text.Encoding.UTF8, "application/json"),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, deleteGarbage.Status);
+        Assert.Contains("JSON object", deleteGarbage.Errors, StringComparison.Ordinal);
 
         var garbage = Gen.OneOf(ArbMap.Default.GeneratorFor<string>(),
             ArbMap.Default.GeneratorFor<string>()
