@@ -34,8 +34,21 @@ internal static partial class NodeRunner
         }
         var config = NodeConfig.Load(home);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The REST API's host handles the same signal first and returns only once it has shut down; by then this
+                // node may have stopped and let go of its token: there is nothing left to stop.
+            }
+        }
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
         await PidFile.WriteAsync(home, cancellationToken).ConfigureAwait(false);
         try
