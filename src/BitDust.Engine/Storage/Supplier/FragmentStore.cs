@@ -151,16 +151,6 @@ public sealed partial class FragmentStore : IDisposable
         }
     }
 
-    /// <summary>The contract of <paramref name="who"/>, or null when it has none.</summary>
-    public SpaceGrant? Contract(CustomerIdentity who)
-    {
-        lock (_lock)
-        {
-            ThrowIfDisposed();
-            return _customers.TryGetValue(who.KeyFingerprint, out var customer) ? new SpaceGrant(customer.Quota, customer.Used) : null;
-        }
-    }
-
     /// <summary>Ends the contract of <paramref name="who"/> and deletes everything kept for it; nothing to do without one.</summary>
     public void Release(CustomerIdentity who)
     {
