@@ -10,6 +10,21 @@ namespace BitDust.Fs.Vfs;
 /// The network as a file system: a tree kept in memory and in the catalog (so a new machine gets it back from the identity
 /// backup), file bytes in a write-back cache, closed files uploaded through <see cref="UploadQueue"/>, and files not in the
 /// cache read block by block from the suppliers. Errors come back as errno, the way a local disk reports them.
+/// <para>
+/// Locks, in the only order they may be taken (a thread holding one never waits for one above it):
+/// <list type="number">
+/// <item><c>_paths</c> (reader-writer): the write side while a path changes (rename, unlink, rmdir); the read side while a
+/// closed copy is queued for upload under the path it has, so a rename cannot slip between reading the path and queuing.</item>
+/// <item><c>_tree</c>: the tree in memory (names, parents, attributes, inodes) and its mirror in the catalog's tree table;
+/// the catalog's own lock is taken inside it.</item>
+/// <item><c>FileNode.ContentGate</c>: one file's content (which copy or remote version), its open handles and writers.</item>
+/// <item><c>_remotes</c>: the list of remote contents being read; nothing is taken inside it.</item>
+/// </list>
+/// FUSE calls arrive on libfuse's own threads, not the thread pool's; the few that wait for the network or the cache (a read
+/// of a block not in the cache, fsync until durable, room in the cache) block that FUSE thread on the task. Of the locks, only
+/// a file's <c>ContentGate</c> is ever held while waiting (opening a file not in the cache for writing fetches it under the
+/// gate, so other calls on that file wait for it); <c>_paths</c> and <c>_tree</c> never are.
+/// </para>
 /// </summary>
 public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
 {

@@ -49,7 +49,9 @@ internal static class ConfigCommands
                     return ExitCodes.Usage;
                 }
                 stored = answer!["result"]!["value"]!.GetValue<string>();
-                Console.WriteLine($"{name} = {stored}  (restart the node for it to take effect: bitdust restart)");
+                Console.WriteLine(answer["result"]?["restart_needed"]?.GetValue<bool>() == false
+                    ? $"{name} = {stored}  (applied now)"
+                    : $"{name} = {stored}  (restart the node for it to take effect: bitdust restart)");
                 return ExitCodes.Ok;
             }
             home.Create();

@@ -18,6 +18,9 @@ internal static partial class NodeRunner
     public static async Task<int> RunAsync(NodeHome home, CancellationToken cancellationToken)
     {
         home.Create();
+        var config = NodeConfig.Load(home);
+        // logs/debug-level, followed as it is set: no restart to see more or less.
+        var level = new LiveLogLevel(config);
         using var loggerFactory = LoggerFactory.Create(logging => logging
             .AddSimpleConsole(console =>
             {
@@ -25,14 +28,14 @@ internal static partial class NodeRunner
                 console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
                 console.UseUtcTimestamp = true;
             })
-            .SetMinimumLevel(LogLevel.Information));
+            .SetMinimumLevel(LogLevel.Trace)
+            .AddFilter(level.Allows));
         var logger = loggerFactory.CreateLogger("bitdust");
         if (PidFile.ReadLivePid(home) is { } other && other != Environment.ProcessId)
         {
             LogAlreadyRunning(logger, home.Root, other);
             return 1;
         }
-        var config = NodeConfig.Load(home);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         void Stop(PosixSignalContext context)
         {

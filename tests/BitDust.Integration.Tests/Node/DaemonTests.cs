@@ -32,6 +32,51 @@ public sealed class DaemonTests
     }
 
     [Fact]
+    public async Task Logs_debug_level_set_on_a_running_node_applies_at_once_and_other_keys_say_they_need_a_restart()
+    {
+        await using var node = BitDustCli.WithFreshHome();
+        await node.RunOkAsync("set", "interface/api/rest-http-port", "0");
+        await node.RunOkAsync("daemon");
+        var log = Path.Combine(node.Home, "logs", "bitdust.log");
+
+        // At 0, a request is not logged; at 10 (debug and trace) each is, from the moment it is set.
+        await node.ApiAsync(HttpMethod.Get, "/process/info/v1");
+        Assert.Contains("(applied now)", await node.RunOkAsync("set", "logs/debug-level", "10"), StringComparison.Ordinal);
+        await node.ApiAsync(HttpMethod.Get, "/process/health/v1");
+        await WaitLoggedAsync(log, "GET /process/health/v1 answered 200");
+        Assert.DoesNotContain("GET /process/info/v1 answered", await ReadSharedAsync(log), StringComparison.Ordinal);
+
+        Assert.Contains("(applied now)", await node.RunOkAsync("set", "logs/debug-level", "0"), StringComparison.Ordinal);
+        await node.ApiAsync(HttpMethod.Get, "/config/list/v1");
+        await node.RunOkAsync("set", "logs/debug-level", "3");
+        await node.ApiAsync(HttpMethod.Get, "/service/list/v1");
+        await WaitLoggedAsync(log, "GET /service/list/v1 answered 200");
+        Assert.DoesNotContain("GET /config/list/v1 answered", await ReadSharedAsync(log), StringComparison.Ordinal);
+
+        Assert.Contains("restart the node", await node.RunOkAsync("set", "services/supplier/donated-space", "10GB"), StringComparison.Ordinal);
+        var (code, _, error) = await node.RunAsync("set", "logs/debug-level", "99");
+        Assert.True(code == 2 && error.Contains("logs/debug-level", StringComparison.Ordinal), error);
+    }
+
+    private static async Task WaitLoggedAsync(string log, string text)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!(await ReadSharedAsync(log)).Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the log never said \"{text}\"");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The log as it is now, read beside the node that writes it.</summary>
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+
+    [Fact]
     public async Task Config_is_validated_and_kept_across_a_restart()
     {
         await using var node = BitDustCli.WithFreshHome();

@@ -37,7 +37,7 @@ public static class ConfigEndpoints
             try
             {
                 var stored = await node.Config.SetAsync(name, value, cancellationToken).ConfigureAwait(false);
-                return ApiResult.Ok(new { key = name, value = stored, restart_needed = true });
+                return ApiResult.Ok(new { key = name, value = stored, restart_needed = !ConfigSchema.Get(name).Live });
             }
             catch (ConfigException e)
             {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace BitDust.Engine.Host.Api;
@@ -11,7 +12,7 @@ namespace BitDust.Engine.Host.Api;
 /// The node's REST API, with BitDust's paths: Kestrel on 127.0.0.1 only, every request refused unless it comes from
 /// loopback and carries the node's token, bodies bounded, answers in BitDust's envelope.
 /// </summary>
-public sealed class RestApi : IAsyncDisposable
+public sealed partial class RestApi : IAsyncDisposable
 {
     public const long MaxBodySize = 64 * 1024;
 
@@ -27,7 +28,11 @@ public sealed class RestApi : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         if (logs is not null)
+        {
+            // The node's own loggers decide (logs/debug-level); this host only forwards to them.
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddProvider(logs);
+        }
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -37,6 +42,15 @@ public sealed class RestApi : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<RestApi>();
+        app.Use(async (context, next) =>
+        {
+            // Method, path and status only: never the token, a query or a body.
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            await next(context).ConfigureAwait(false);
+            LogAnswered(logger, context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode,
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        });
         app.Use(async (context, next) =>
         {
             if (context.Connection.RemoteIpAddress is not { } remote || !IPAddress.IsLoopback(remote))
@@ -65,6 +79,9 @@ public sealed class RestApi : IAsyncDisposable
         var address = _app.Urls.First();
         Port = new Uri(address).Port;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} answered {Status} in {Milliseconds:0.0} ms")]
+    private static partial void LogAnswered(ILogger logger, string method, string path, int status, double milliseconds);
 
     public async ValueTask DisposeAsync()
     {

@@ -12,6 +12,9 @@ public static class ConfigSchema
         new("interface/api/rest-http-enabled", ConfigValueKind.Boolean, "true", "serve the REST API on loopback"),
         new("interface/api/rest-http-port", ConfigValueKind.Port, "8180", "REST API port on 127.0.0.1 (0 picks a free one)"),
         new("interface/api/auth-secret-enabled", ConfigValueKind.Boolean, "true", "require the API token kept in the home"),
+        new("logs/debug-level", ConfigValueKind.Integer, "0",
+            "how much the node logs, applied at once: 0 information, warnings and errors; 1 to 9 also debug; 10 and more also trace " +
+            "(BitDust's scale: higher says more)", Min: 0, Max: 20, Live: true),
         new("services/entangled-dht/enabled", ConfigValueKind.Boolean, "true", "run a DHT node"),
         new("services/entangled-dht/udp-port", ConfigValueKind.Port, "14441", "DHT UDP port (0 picks a free one)"),
         new("services/entangled-dht/known-nodes", ConfigValueKind.KnownNodes, "", "\"genesis\" to start a network, or host:port,host:port to join one"),

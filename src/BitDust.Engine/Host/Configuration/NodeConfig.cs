@@ -20,6 +20,9 @@ public sealed class NodeConfig
         _values = values;
     }
 
+    /// <summary>Raised with a key's name once its new value is stored, for the keys applied while the node runs (<see cref="ConfigKey.Live"/>).</summary>
+    public event Action<string>? Changed;
+
     public static NodeConfig Load(NodeHome home)
     {
         var path = home.ConfigFile;
@@ -109,6 +112,7 @@ public sealed class NodeConfig
                 new JsonSerializerOptions { WriteIndented = true });
         }
         await AtomicFile.WriteAsync(_path, json, UnixFileMode.UserRead | UnixFileMode.UserWrite, cancellationToken).ConfigureAwait(false);
+        Changed?.Invoke(key.Name);
         return normalized;
     }
 
