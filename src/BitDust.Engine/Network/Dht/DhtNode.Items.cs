@@ -35,7 +35,7 @@ public sealed partial class DhtNode
                 Bep44.ImmutableTarget(Bencode.Encode(value)) == target)
                 found = bytes;
             return found is not null;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, found: () => found is not null).ConfigureAwait(false);
         return found;
     }
 
@@ -83,6 +83,9 @@ public sealed partial class DhtNode
         return PublishAsync(new OwnedItem(item.Target, item.EncodedValue, item), null, cancellationToken);
     }
 
+    /// <summary>Whether this node's own store keeps an item under <paramref name="target"/>, without asking the network.</summary>
+    internal bool HoldsItem(NodeId target) => _store.GetMutable(target, Now) is not null || _store.GetImmutable(target, Now) is not null;
+
     /// <summary>Reads the newest correctly signed version of a mutable item, or null when no node has one.</summary>
     public async Task<DhtMutableItem?> GetMutableAsync(byte[] publicKey, ReadOnlyMemory<byte> salt, CancellationToken cancellationToken)
     {
@@ -100,7 +103,7 @@ public sealed partial class DhtNode
             if (item.HasValidSignature())
                 newest = item;
             return false;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, found: () => newest is not null).ConfigureAwait(false);
         return newest;
     }
 
@@ -134,7 +137,7 @@ public sealed partial class DhtNode
                 }
             }
             return false;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, found: () => peers.Count > 0).ConfigureAwait(false);
         return peers.ToList();
     }
 

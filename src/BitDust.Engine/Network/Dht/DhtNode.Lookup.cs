@@ -10,9 +10,14 @@ public sealed partial class DhtNode
     /// The iterative Kademlia lookup: keep <see cref="DhtOptions.Parallelism"/> queries in flight to the closest
     /// candidates not yet asked, learn closer nodes from each answer, and stop when the k closest candidates have
     /// all answered or failed — or when <paramref name="onAnswer"/> says it has what it came for.
+    /// <para>
+    /// A lookup for a value (<paramref name="found"/> given) that ends with nothing found asks the next k candidates too: the
+    /// nodes that took the value are the k closest its publisher's lookup found, and in a young or churning network two
+    /// lookups can end on sets a few nodes apart.
+    /// </para>
     /// </summary>
     private async Task<DhtLookupResult> LookupAsync(NodeId target, string method, string targetKey,
-        Func<DhtContact, KrpcMessage, bool>? onAnswer, CancellationToken cancellationToken)
+        Func<DhtContact, KrpcMessage, bool>? onAnswer, CancellationToken cancellationToken, Func<bool>? found = null)
     {
         var distance = Comparer<Candidate>.Create((a, b) => NodeId.CompareDistance(target, a.Contact.Id, b.Contact.Id));
         var candidates = new Dictionary<NodeId, Candidate>();
@@ -21,10 +26,11 @@ public sealed partial class DhtNode
         var inFlight = new Dictionary<Task<KrpcMessage?>, Candidate>();
         var queries = 0;
         var done = false;
+        var width = RoutingTable.BucketSize;
         while (!done)
         {
             var nearest = candidates.Values.Where(c => c.State != CandidateState.Failed).Order(distance)
-                .Take(RoutingTable.BucketSize);
+                .Take(width);
             foreach (var candidate in nearest.Where(c => c.State == CandidateState.Waiting))
             {
                 if (inFlight.Count >= _options.Parallelism)
@@ -35,7 +41,12 @@ public sealed partial class DhtNode
                 queries++;
             }
             if (inFlight.Count == 0)
-                break;
+            {
+                if (found is null || found() || width > RoutingTable.BucketSize)
+                    break;
+                width = 2 * RoutingTable.BucketSize;
+                continue;
+            }
             var finished = await Task.WhenAny(inFlight.Keys).ConfigureAwait(false);
             var asked = inFlight[finished];
             inFlight.Remove(finished);

@@ -87,7 +87,10 @@ public sealed partial class DhtNode : IAsyncDisposable
         return node;
     }
 
-    /// <summary>Joins the network through <paramref name="knownNodes"/>; true when at least one of them answered.</summary>
+    /// <summary>
+    /// Joins the network through <paramref name="knownNodes"/>: looks itself up, then a random id in each farther bucket; true
+    /// when at least one of the known nodes answered.
+    /// </summary>
     public async Task<bool> BootstrapAsync(IEnumerable<EndPoint> knownNodes, CancellationToken cancellationToken)
     {
         var asked = knownNodes.ToList();
@@ -119,6 +122,10 @@ public sealed partial class DhtNode : IAsyncDisposable
             return false;
         }
         await FindNodeAsync(NodeId, cancellationToken).ConfigureAwait(false);
+        List<NodeId> far;
+        lock (_routingLock)
+            far = _routing.FarBucketTargets(Now);
+        await Task.WhenAll(far.Select(target => FindNodeAsync(target, cancellationToken))).ConfigureAwait(false);
         Log.Bootstrapped(_logger, ContactCount);
         return true;
     }

@@ -117,6 +117,22 @@ public sealed class RoutingTable
         return targets;
     }
 
+    /// <summary>
+    /// Random targets, one in each bucket farther than our closest neighbours (every bucket but the last): a node that has
+    /// just looked itself up looks these up too, so that it knows, and is known in, every part of the id space (Kademlia's
+    /// join, section 2.3). Without it a young network knows mostly its own half, and a lookup from there can stop short.
+    /// </summary>
+    public List<NodeId> FarBucketTargets(DateTimeOffset now)
+    {
+        var targets = new List<NodeId>();
+        for (var i = 0; i < _buckets.Count - 1; i++)
+        {
+            targets.Add(OwnId.RandomWithPrefix(i));
+            _bucketChanged[i] = now;
+        }
+        return targets;
+    }
+
     private int BucketIndex(NodeId id) => Math.Min(OwnId.CommonPrefixLength(id), _buckets.Count - 1);
 
     private void Split(DateTimeOffset now)

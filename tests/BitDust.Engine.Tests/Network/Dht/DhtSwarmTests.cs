@@ -60,6 +60,42 @@ public sealed class DhtSwarmTests(ITestOutputHelper output)
         output.WriteLine($"total {started.Elapsed.TotalSeconds:F1} s");
     }
 
+    [Fact]
+    public async Task In_a_swarm_just_formed_a_put_from_any_node_lands_on_the_nodes_closest_to_the_item()
+    {
+        // A node that joined looked up only itself once knew mostly its own half of the id space; a put from there stopped on
+        // that half's nodes, and a get from the other half found nothing (a family record "not found" a minute after it was
+        // published). Joining now looks up the far buckets too.
+        await using var cluster = new DhtCluster(o => new DhtOptions
+        {
+            BindAddress = o.BindAddress,
+            Genesis = o.Genesis,
+            KnownNodes = o.KnownNodes,
+            QueryTimeout = TimeSpan.FromSeconds(2),
+            RateLimitPerSecond = 1_000_000,
+            RateLimitBurst = 1_000_000,
+        });
+        var genesis = await cluster.StartGenesisAsync();
+        foreach (var batch in Enumerable.Range(1, 99).Chunk(10))
+            await Task.WhenAll(batch.Select(_ => cluster.StartJoiningAsync(genesis))).WaitAsync(DhtCluster.StepTimeout);
+        var random = new Random(100);
+        var missed = new List<string>();
+        for (var item = 0; item < 10; item++)
+        {
+            var owner = DhtSigningKey.Generate();
+            var from = cluster.Nodes[random.Next(cluster.Nodes.Count)];
+            var stored = await from.PutMutableAsync(owner, "family"u8.ToArray(), "suppliers: 7"u8.ToArray(), 1, null, CancellationToken.None)
+                .WaitAsync(DhtCluster.StepTimeout);
+            var closest = cluster.Nodes.Where(n => n != from)
+                .OrderBy(n => n.NodeId, Comparer<NodeId>.Create((a, b) => NodeId.CompareDistance(stored.Target, a, b)))
+                .Take(RoutingTable.BucketSize).ToList();
+            var holding = closest.Count(n => n.HoldsItem(stored.Target));
+            if (holding < RoutingTable.BucketSize - 1)
+                missed.Add($"item {item}: {holding} of the {RoutingTable.BucketSize} closest nodes hold it");
+        }
+        Assert.True(missed.Count == 0, string.Join('\n', missed));
+    }
+
     /// <summary>Random lookups from random live nodes; one succeeds when it returns the truly closest live node.</summary>
     private async Task<(int Found, List<int> Hops)> LookupRoundAsync(List<DhtNode> alive, Random random)
     {
