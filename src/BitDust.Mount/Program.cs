@@ -15,7 +15,7 @@ internal static class Program
         [
             .. NodeCommands.Create(), .. ConfigCommands.Create(), IdentityCommands.Create(), ApiCommand.Create(),
             FileCommands.Create(), .. SupplierCommands.Create(), SpaceCommands.Create(), LocalnetCommands.Create(),
-            MountCommand.Create(), .. StubCommands.Create(),
+            MountCommand.Create(), .. StubCommands.Create(), ServiceCommands.Create(),
         ];
         foreach (var command in commands)
             root.Subcommands.Add(command);

@@ -71,6 +71,12 @@ public static class DriveEndpoints
         api.MapGet("/drive/status/v1", () => node.Services.Running<DriveService>() is { } drive ? ApiResult.Ok(Show(drive.Status())) : Off());
     }
 
+    /// <summary>The drive's status for <c>/event/listen/v1</c>, while the drive service runs.</summary>
+    public static Func<IEnumerable<NodeEvent>> Events(NodeApiContext node) => () =>
+        node.Services.Running<DriveService>() is { } drive
+            ? [new NodeEvent("drive", "drive", new { id = "drive", status = Show(drive.Status()) })]
+            : [];
+
     private static IResult Off() => ApiResult.Error(StatusCodes.Status409Conflict,
         "the drive service is not running: bitdust config set services/drive/enabled true, then restart the node");
 

@@ -105,6 +105,7 @@ internal static partial class NodeRunner
             SupplierEndpoints.Map(routes, context);
             StubEndpoints.Map(routes, context);
             DriveEndpoints.Map(routes, context);
+            EventEndpoints.Map(routes, context, DriveEndpoints.Events(context));
         });
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(context.Home.ApiPortFile, api.Port.ToString(CultureInfo.InvariantCulture), cancellationToken)
@@ -112,16 +113,18 @@ internal static partial class NodeRunner
         return api;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "a node is already running in {Home} (pid {Pid}); stop it first with: bitdust stop")]
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Error,
+        Message = "a node is already running in {Home} (pid {Pid}); stop it first with: bitdust stop")]
     private static partial void LogAlreadyRunning(ILogger logger, string home, int pid);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "node started in {Home}, pid {Pid}, REST API on 127.0.0.1:{Port}")]
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information,
+        Message = "node started in {Home}, pid {Pid}, REST API on 127.0.0.1:{Port}")]
     private static partial void LogStarted(ILogger logger, string home, int pid, int port);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "stopping")]
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "stopping")]
     private static partial void LogStopping(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "stopped")]
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "stopped")]
     private static partial void LogStopped(ILogger logger);
 
     /// <summary>Hands the API's logs to the node's logger factory.</summary>

@@ -51,7 +51,7 @@ internal static class NodeReadiness
             var reason = service["reason"] is { } r ? Units.Text(r) : null;
             if (state != "ON")
             {
-                if (reason?.StartsWith("failed to start", StringComparison.Ordinal) == true)
+                if (service["off_because"] is { } off && Units.Text(off) == "failed")
                     throw new LocalnetException($"{node.Name}: service {name} {reason}; see {node.NodeHome.LogFile}");
                 waiting.Add($"{name} is OFF{(reason is null ? "" : $" ({reason})")}");
             }

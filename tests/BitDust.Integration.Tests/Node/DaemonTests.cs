@@ -58,6 +58,53 @@ public sealed class DaemonTests
         Assert.True(code == 2 && error.Contains("logs/debug-level", StringComparison.Ordinal), error);
     }
 
+    [Fact]
+    public async Task A_service_stopped_started_and_restarted_on_a_running_node_frees_and_takes_its_port_again()
+    {
+        await using var node = BitDustCli.WithFreshHome();
+        var port = BitDustCli.FreePort(System.Net.Sockets.ProtocolType.Udp);
+        await node.RunOkAsync("set", "interface/api/rest-http-port", "0");
+        await node.RunOkAsync("set", "services/entangled-dht/udp-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await node.RunOkAsync("set", "services/entangled-dht/known-nodes", "genesis");
+        await node.RunOkAsync("daemon");
+        Assert.False(CanBindUdp(port), "the DHT does not hold its port after the start");
+
+        var stopped = await node.RunOkAsync("service", "stop", "entangled-dht");
+        Assert.Contains("service_entangled_dht(OFF)", stopped, StringComparison.Ordinal);
+        var info = await node.ApiAsync(HttpMethod.Get, "/service/info/service_entangled_dht/v1");
+        Assert.Equal("OFF", info["result"]!["state"]!.GetValue<string>());
+        Assert.Contains("stopped on request", info["result"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(CanBindUdp(port), "the DHT's port is still taken after the stop");
+
+        var started = await node.RunOkAsync("service", "start", "service_entangled_dht");
+        Assert.Contains("service_entangled_dht(ON)", started, StringComparison.Ordinal);
+        Assert.False(CanBindUdp(port), "the DHT does not hold its port after the start");
+
+        var restarted = await node.RunOkAsync("service", "restart", "entangled-dht", "--json");
+        Assert.Contains("\"entangled-dht\"", restarted, StringComparison.Ordinal);
+        Assert.False(CanBindUdp(port), "the DHT does not hold its port after the restart");
+
+        var (code, _, error) = await node.RunAsync("service", "stop", "no-such-service");
+        Assert.True(code != 0 && error.Contains("no service named no-such-service", StringComparison.Ordinal), error);
+        // The node itself kept serving through all of it.
+        Assert.Equal("OK", (await node.ApiAsync(HttpMethod.Get, "/process/health/v1"))["status"]!.GetValue<string>());
+    }
+
+    private static bool CanBindUdp(int port)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram,
+            System.Net.Sockets.ProtocolType.Udp);
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Any, port));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     private static async Task WaitLoggedAsync(string log, string text)
     {
         var clock = Stopwatch.StartNew();

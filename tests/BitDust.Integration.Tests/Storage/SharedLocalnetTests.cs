@@ -161,6 +161,76 @@ public sealed class SharedLocalnetTests(SevenSupplierLocalnet net, ITestOutputHe
         Assert.DoesNotContain(remote, await net.FileOkAsync("list", "--json"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_event_stream_describes_the_family_and_services_then_follows_an_upload_until_it_is_complete()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var local = Path.Combine(net.WorkFolder, $"events-{tag}.bin");
+        TestFiles.WriteRandom(local, 2_000_000);
+        var remote = $"events-{tag}.bin";
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{net.Customer.ApiPort()}/event/listen/v1"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", net.Customer.ApiToken());
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        var suppliers = new HashSet<string>(StringComparer.Ordinal);
+        var states = new List<string>();
+        var uploaded = false;
+        long lastId = 0;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            var (kind, id, data) = await ReadEventAsync(reader, deadline.Token);
+            Assert.True(id > lastId, $"event ids go up: {id} after {lastId}");
+            lastId = id;
+            if (kind == "supplier" && data["state"]!.GetValue<string>() != "missing")
+                suppliers.Add(data["supplier"]!.GetValue<string>());
+            if (kind == "transfer" && data["remote_path"]?.GetValue<string>() == remote)
+            {
+                states.Add(data["state"]!.GetValue<string>());
+                if (states[^1] == "complete")
+                    break;
+                Assert.NotEqual("failed", states[^1]);
+            }
+            // The family and the services come first, as they are; then the upload is started, and followed.
+            if (!uploaded && kind == "service" && suppliers.Count == 7)
+            {
+                uploaded = true;
+                await net.FileOkAsync("upload", local, remote);
+            }
+        }
+        output.WriteLine($"states of the upload as the stream told them: {string.Join(" -> ", states)}");
+        Assert.Equal(7, suppliers.Count);
+        Assert.Contains("complete", states);
+    }
+
+    /// <summary>The next server-sent event: its kind, id and JSON data.</summary>
+    private static async Task<(string Kind, long Id, JsonNode Data)> ReadEventAsync(StreamReader reader,
+        CancellationToken cancellationToken)
+    {
+        string? kind = null;
+        long id = 0;
+        JsonNode? data = null;
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(cancellationToken) ?? throw new EndOfStreamException("the event stream ended");
+            if (line.Length == 0)
+            {
+                if (kind is not null && data is not null)
+                    return (kind, id, data);
+                continue;
+            }
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+                kind = line["event: ".Length..];
+            else if (line.StartsWith("id: ", StringComparison.Ordinal))
+                id = long.Parse(line["id: ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                data = JsonNode.Parse(line["data: ".Length..]);
+        }
+    }
+
     /// <summary>Starts a download with <paramref name="body"/>, waits until it is complete and returns where it wrote.</summary>
     private async Task<string> DownloadAsync(JsonObject body)
     {
