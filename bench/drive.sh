@@ -64,7 +64,7 @@ if ! [[ "$mib" =~ ^[1-9][0-9]*$ && "$files" =~ ^[1-9][0-9]*$ ]]; then
 fi
 
 require_dotnet
-install_debian_packages libzstd1 fuse3 libfuse3-3 libfuse3-dev gcc pkg-config attr rclone coreutils
+install_debian_packages libzstd1 fuse3 libfuse3-3 libfuse3-dev gcc pkg-config attr rclone coreutils jq
 build_bitdust
 
 work=$(mktemp -d /tmp/bitdust-bench-drive-XXXXXX)
@@ -364,7 +364,7 @@ bench_bitdust() {
     rm -rf "$BITDUST_HOME/data/drive/cache"
     mount_bitdust "$mnt" "$work/bitdust-mount-again.log" || return 1
     if timed_read bitdust "$mnt" read-uncached; then
-      fragments=$("$bitdust" api GET /drive/status/v1 | grep -o '"fragments_requested": *[0-9]*' | grep -o '[0-9]*$' || echo "?")
+      fragments=$("$bitdust" api GET /drive/status/v1 | jq -r '(.result // .).fragments_requested // "?"' 2>/dev/null || echo "?")
       verify bitdust "$mnt/data.bin"
       report bitdust read-uncached "$bytes" "$read_start" "$read_end" "$verified fragments=$fragments"
     fi

@@ -15,7 +15,7 @@ build_bitdust() {
     echo "error: building bitdust failed" >&2
     exit 1
   fi
-  bitdust="$root/src/BitDust.Mount/bin/Release/net10.0/bitdust"
+  bitdust="$(build_output src/BitDust.Mount)/bitdust"
 }
 
 # use_free_ports: this run's node takes free ports, so it runs beside any other node on the machine.

@@ -8,6 +8,19 @@ require_dotnet() {
   fi
 }
 
+# build_output PROJECT_DIR: where `dotnet build -c Release` puts PROJECT_DIR's output (PROJECT_DIR relative to the clone),
+# with the target framework read from Directory.Build.props, the one place it is written.
+build_output() {
+  local clone tfm
+  clone="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  tfm=$(sed -n 's:.*<TargetFramework>\(.*\)</TargetFramework>.*:\1:p' "$clone/Directory.Build.props" | head -1)
+  if [ -z "$tfm" ]; then
+    echo "error: no <TargetFramework> in $clone/Directory.Build.props" >&2
+    exit 1
+  fi
+  echo "$clone/$1/bin/Release/$tfm"
+}
+
 # install_debian_packages PKG...: installs the packages that are not installed yet.
 install_debian_packages() {
   local missing=()
