@@ -1,4 +1,5 @@
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
 
 namespace BitDust.Fs.Cache;
 

@@ -1,5 +1,7 @@
 using System.Buffers;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Transfers;
 using Microsoft.Extensions.Logging;
 
 namespace BitDust.Fs.Cache;
@@ -305,6 +307,6 @@ public sealed class RemoteContent : FileContent
 
 internal static partial class FetchLog
 {
-    [LoggerMessage(Level = LogLevel.Debug, Message = "read-ahead of block {Block} of {Version} failed: {Reason}")]
+    [LoggerMessage(EventId = 5200, Level = LogLevel.Debug, Message = "read-ahead of block {Block} of {Version} failed: {Reason}")]
     public static partial void PrefetchFailed(ILogger logger, long block, string version, string reason);
 }

@@ -2,6 +2,8 @@ using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Transfers;
 using Microsoft.Extensions.Logging;
 
 namespace BitDust.Fs.Cache;
@@ -444,10 +446,11 @@ public sealed partial class UploadQueue : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "drive upload {Job}: {Files} closed files, {Bytes} bytes")]
+        [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "drive upload {Job}: {Files} closed files, {Bytes} bytes")]
         public static partial void JobStarted(ILogger logger, string job, int files, long bytes);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "drive upload of {Files} files failed: {Reason}; trying again in {Seconds} s")]
+        [LoggerMessage(EventId = 5202, Level = LogLevel.Warning,
+            Message = "drive upload of {Files} files failed: {Reason}; trying again in {Seconds} s")]
         public static partial void JobFailed(ILogger logger, int files, string reason, double seconds);
     }
 }

@@ -174,16 +174,20 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
             await mount.DisposeAsync().ConfigureAwait(false);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "drive mounted at {MountPoint} (cache {CacheLimit} bytes{ReadOnly})")]
+    [LoggerMessage(EventId = 5400, Level = LogLevel.Information,
+        Message = "drive mounted at {MountPoint} (cache {CacheLimit} bytes{ReadOnly})")]
     private static partial void LogMounted(ILogger logger, string mountPoint, long cacheLimit, string readOnly);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{MountPoint} was a dead mount (its process died); detaching it first")]
+    [LoggerMessage(EventId = 5401, Level = LogLevel.Warning,
+        Message = "{MountPoint} was a dead mount (its process died); detaching it first")]
     private static partial void LogStale(ILogger logger, string mountPoint);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "forced unmount of {MountPoint}: {Files} files ({Bytes} bytes) still uploading in the background")]
+    [LoggerMessage(EventId = 5402, Level = LogLevel.Warning,
+        Message = "forced unmount of {MountPoint}: {Files} files ({Bytes} bytes) still uploading in the background")]
     private static partial void LogForced(ILogger logger, string mountPoint, int files, long bytes);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "drive unmounted from {MountPoint}; {Pending} files still uploading in the background")]
+    [LoggerMessage(EventId = 5403, Level = LogLevel.Information,
+        Message = "drive unmounted from {MountPoint}; {Pending} files still uploading in the background")]
     private static partial void LogUnmounted(ILogger logger, string mountPoint, int pending);
 }
 

@@ -408,10 +408,10 @@ internal static unsafe partial class FuseCallbacks
 
 internal static partial class FuseLog
 {
-    [LoggerMessage(Level = LogLevel.Error, Message = "FUSE {Operation} threw; answered EIO")]
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Error, Message = "FUSE {Operation} threw; answered EIO")]
     public static partial void OperationThrew(ILogger logger, string operation, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information,
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
         Message = "the kernel's read-ahead stays as it was: {Setting} cannot be written ({Reason})")]
     public static partial void ReadAheadKept(ILogger logger, string setting, string reason);
 }

@@ -3,6 +3,7 @@ using BitDust.Engine.Common;
 using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -207,12 +208,13 @@ public sealed partial class StubMirror
     /// <summary>What makes two stubs of a file the same: the version, and the mode and time (to the stub's millisecond).</summary>
     private readonly record struct StubIdentity(FileVersion File, int Mode, long ModifiedMs);
 
-    [LoggerMessage(1, LogLevel.Information, "stubs in {Folder}: {Written} written, {Removed} removed, {Kept} unchanged, {Failed} failed")]
+    [LoggerMessage(5300, LogLevel.Information,
+        "stubs in {Folder}: {Written} written, {Removed} removed, {Kept} unchanged, {Failed} failed")]
     private static partial void LogPass(ILogger logger, string folder, int written, int removed, int kept, int failed);
 
-    [LoggerMessage(2, LogLevel.Warning, "stub {Path} could not be written: {Reason}")]
+    [LoggerMessage(5301, LogLevel.Warning, "stub {Path} could not be written: {Reason}")]
     private static partial void LogStubFailed(ILogger logger, string path, string reason);
 
-    [LoggerMessage(3, LogLevel.Warning, "stubs in {Folder} could not be brought up to date: {Reason}; trying again at the next change")]
+    [LoggerMessage(5302, LogLevel.Warning, "stubs in {Folder} could not be brought up to date: {Reason}; trying again at the next change")]
     private static partial void LogPassFailed(ILogger logger, string folder, string reason);
 }

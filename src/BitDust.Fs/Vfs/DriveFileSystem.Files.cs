@@ -1,6 +1,7 @@
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
 using BitDust.Fs.Cache;
 
 namespace BitDust.Fs.Vfs;
@@ -114,8 +115,8 @@ public sealed partial class DriveFileSystem
                         var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
                         try
                         {
-                            bytesRead = remote.ReadAsync(rented.AsMemory(0, buffer.Length), offset, sequential, CancellationToken.None)
-                                .GetAwaiter().GetResult();
+                            bytesRead = FuseThreadWait.For(
+                                remote.ReadAsync(rented.AsMemory(0, buffer.Length), offset, sequential, CancellationToken.None));
                             rented.AsSpan(0, bytesRead).CopyTo(buffer);
                         }
                         finally
@@ -161,7 +162,7 @@ public sealed partial class DriveFileSystem
                 return Errno.ENOSPC;
             }
             var room = CacheSpace.Pages(offset + data.Length) - CacheSpace.Pages(local.Length);
-            ReserveRoomAsync(room).GetAwaiter().GetResult();
+            FuseThreadWait.For(ReserveRoomAsync(room));
             local.Credit(room);
         }
         try
@@ -299,7 +300,7 @@ public sealed partial class DriveFileSystem
         if (sealedNow)
             QueueUpload(file, waited);
         Queue.StartNow();
-        var failure = waited.WhenDurable.GetAwaiter().GetResult();
+        var failure = FuseThreadWait.For(waited.WhenDurable);
         if (failure is null)
             return Errno.Ok;
         Log.Failed(_logger, "fsync", path, failure);
@@ -339,18 +340,18 @@ public sealed partial class DriveFileSystem
                 else if (content is LocalContent local)
                 {
                     var room = CacheSpace.Pages(local.Length);
-                    ReserveRoomAsync(room, keep: local).GetAwaiter().GetResult();
+                    FuseThreadWait.For(ReserveRoomAsync(room, keep: local));
                     copy = LocalContent.CopyOf(local, local.Length, _filesFolder, Space, room);
                 }
                 else
                 {
                     var remote = (RemoteContent)content;
                     var room = CacheSpace.Pages(remote.Length);
-                    ReserveRoomAsync(room).GetAwaiter().GetResult();
+                    FuseThreadWait.For(ReserveRoomAsync(room));
                     copy = LocalContent.Create(_filesFolder, Space, room);
                     try
                     {
-                        remote.CopyToAsync(copy, CancellationToken.None).GetAwaiter().GetResult();
+                        FuseThreadWait.For(remote.CopyToAsync(copy, CancellationToken.None));
                     }
                     catch
                     {

@@ -1,4 +1,6 @@
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Transfers;
 using BitDust.Fs.Cache;
 
 namespace BitDust.Fs.Vfs;

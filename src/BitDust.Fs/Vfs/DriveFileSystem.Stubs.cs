@@ -21,7 +21,7 @@ public sealed partial class DriveFileSystem
             var read = stubFile.Content switch
             {
                 LocalContent local => local.Read(bytes, 0),
-                RemoteContent remote => remote.ReadAsync(bytes, 0, sequential: false, CancellationToken.None).GetAwaiter().GetResult(),
+                RemoteContent remote => FuseThreadWait.For(remote.ReadAsync(bytes, 0, sequential: false, CancellationToken.None)),
                 _ => 0,
             };
             if (read < size || !bytes.AsSpan().StartsWith(Stub.Magic))
@@ -53,7 +53,7 @@ public sealed partial class DriveFileSystem
         var remoteCopy = NewRemote(version);
         try
         {
-            remoteCopy.CopyToAsync(copy, CancellationToken.None).GetAwaiter().GetResult();
+            FuseThreadWait.For(remoteCopy.CopyToAsync(copy, CancellationToken.None));
         }
         catch (Exception e) when (e is IOException or Engine.Pipeline.BlockUnavailableException or Engine.Pipeline.TamperedBlockException)
         {

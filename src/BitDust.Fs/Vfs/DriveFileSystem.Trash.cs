@@ -1,4 +1,6 @@
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Transfers;
 
 namespace BitDust.Fs.Vfs;
 

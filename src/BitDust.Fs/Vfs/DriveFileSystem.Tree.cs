@@ -1,4 +1,5 @@
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
 using BitDust.Fs.Cache;
 
 namespace BitDust.Fs.Vfs;

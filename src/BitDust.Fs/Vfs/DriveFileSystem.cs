@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
 using BitDust.Fs.Cache;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +22,8 @@ namespace BitDust.Fs.Vfs;
 /// <item><c>_remotes</c>: the list of remote contents being read; nothing is taken inside it.</item>
 /// </list>
 /// FUSE calls arrive on libfuse's own threads, not the thread pool's; the few that wait for the network or the cache (a read
-/// of a block not in the cache, fsync until durable, room in the cache) block that FUSE thread on the task. Of the locks, only
+/// of a block not in the cache, fsync until durable, room in the cache) block that FUSE thread through
+/// <see cref="FuseThreadWait"/>, the one place that waits. Of the locks, only
 /// a file's <c>ContentGate</c> is ever held while waiting (opening a file not in the cache for writing fetches it under the
 /// gate, so other calls on that file wait for it); <c>_paths</c> and <c>_tree</c> never are.
 /// </para>
@@ -252,25 +254,28 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "drive: {Path} cannot be stored: {Reason}")]
+        [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "drive: {Path} cannot be stored: {Reason}")]
         public static partial void NameRefused(ILogger logger, string path, string reason);
 
-        [LoggerMessage(Level = LogLevel.Error, Message = "drive: {Operation} {Path} failed: {Reason}")]
+        [LoggerMessage(EventId = 5101, Level = LogLevel.Error, Message = "drive: {Operation} {Path} failed: {Reason}")]
         public static partial void Failed(ILogger logger, string operation, string path, string reason);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "drive: the cache is over its limit ({Used} of {Limit} bytes) and nothing more can be evicted; writing anyway")]
+        [LoggerMessage(EventId = 5102, Level = LogLevel.Warning,
+            Message = "drive: the cache is over its limit ({Used} of {Limit} bytes) and nothing more can be evicted; writing anyway")]
         public static partial void OverLimit(ILogger logger, long used, long limit);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "drive: unmounted")]
+        [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "drive: unmounted")]
         public static partial void Unmounted(ILogger logger);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "drive: loaded {Files} files and {Folders} folders; {Pending} uploads pending from the last run")]
+        [LoggerMessage(EventId = 5104, Level = LogLevel.Information,
+            Message = "drive: loaded {Files} files and {Folders} folders; {Pending} uploads pending from the last run")]
         public static partial void Loaded(ILogger logger, int files, int folders, int pending);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "drive: deleting {Path} from the network failed: {Reason}; trying again later")]
+        [LoggerMessage(EventId = 5105, Level = LogLevel.Warning,
+            Message = "drive: deleting {Path} from the network failed: {Reason}; trying again later")]
         public static partial void SweepFailed(ILogger logger, string path, string reason);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "drive: materialized {Path} from its stub")]
+        [LoggerMessage(EventId = 5106, Level = LogLevel.Information, Message = "drive: materialized {Path} from its stub")]
         public static partial void Materialized(ILogger logger, string path);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
 using BitDust.Engine.Tests.Storage.Customer;
 using BitDust.Fs.Cache;
 using BitDust.Fs.Tests.Vfs;

@@ -2,6 +2,8 @@ using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Transfers;
 using BitDust.Engine.Tests.Storage.Customer;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,6 +1,7 @@
 using BitDust.Engine.Common;
 using BitDust.Engine.Storage;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
 using BitDust.Engine.Tests.Storage.Customer;
 using BitDust.Fs.Stubs;
 

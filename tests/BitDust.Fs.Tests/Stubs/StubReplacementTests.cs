@@ -1,5 +1,7 @@
 using BitDust.Engine.Storage;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Stubs;
+using BitDust.Engine.Storage.Customer.Transfers;
 using BitDust.Engine.Tests.Storage.Customer;
 
 namespace BitDust.Fs.Tests.Stubs;

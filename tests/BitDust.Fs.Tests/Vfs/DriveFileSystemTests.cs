@@ -1,4 +1,5 @@
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Records;
 using BitDust.Engine.Tests.Storage.Customer;
 using BitDust.Fs.Vfs;
 

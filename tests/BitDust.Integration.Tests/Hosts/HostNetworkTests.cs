@@ -85,7 +85,7 @@ public sealed class HostNetworkTests(ITestOutputHelper output)
         int daemon;
         await using (var network = await HostNetwork.StartAsync(Prefix, ["host-a"], ["home-1"]))
         {
-            await LocalnetFixture.WaitGoneAsync(stale, TimeSpan.FromSeconds(1));
+            await LocalnetFixture.WaitGoneAsync(stale, TimeSpan.FromSeconds(10));
             Assert.False(File.Exists(Path.Combine(folder, "homes", "host-a", "stale")), "a file of the crashed run is still there");
 
             // A daemon on the host runs in its namespace, on BitDust's default ports, and answers the test there.
@@ -96,7 +96,7 @@ public sealed class HostNetworkTests(ITestOutputHelper output)
             Assert.Equal(8180, host.Node.ApiPort());
             Assert.Equal("OK", (await host.Node.ApiAsync(HttpMethod.Get, "/process/health/v1"))["status"]!.GetValue<string>());
         }
-        await LocalnetFixture.WaitGoneAsync(daemon, TimeSpan.FromSeconds(1));
+        await LocalnetFixture.WaitGoneAsync(daemon, TimeSpan.FromSeconds(10));
         var namespaces = await ShellOkAsync("ip netns list");
         Assert.DoesNotContain($"{Prefix}-", namespaces, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder), $"{folder} is still there after disposal");

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using BitDust.Engine.Host.Services;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Transfers;
 using Microsoft.AspNetCore.Http;
 
 namespace BitDust.Engine.Host.Api;

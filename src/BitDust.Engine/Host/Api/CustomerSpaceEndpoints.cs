@@ -1,4 +1,6 @@
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Families;
+using BitDust.Engine.Storage.Customer.Records;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 

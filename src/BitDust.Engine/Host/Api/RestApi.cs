@@ -80,7 +80,7 @@ public sealed partial class RestApi : IAsyncDisposable
         Port = new Uri(address).Port;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} answered {Status} in {Milliseconds:0.0} ms")]
+    [LoggerMessage(EventId = 4200, Level = LogLevel.Debug, Message = "{Method} {Path} answered {Status} in {Milliseconds:0.0} ms")]
     private static partial void LogAnswered(ILogger logger, string method, string path, int status, double milliseconds);
 
     public async ValueTask DisposeAsync()

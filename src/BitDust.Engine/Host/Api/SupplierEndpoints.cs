@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using BitDust.Engine.Host.Services;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Families;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

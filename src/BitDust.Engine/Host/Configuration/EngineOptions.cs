@@ -1,4 +1,5 @@
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Families;
 
 namespace BitDust.Engine.Host.Configuration;
 

@@ -5,6 +5,8 @@ using BitDust.Engine.Host.Configuration;
 using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Dht;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Families;
+using BitDust.Engine.Storage.Customer.Records;
 using BitDust.Engine.Storage.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -311,34 +313,35 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
 
     private static TaskCompletionSource NewReady() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    [LoggerMessage(Level = LogLevel.Information,
+    [LoggerMessage(EventId = 4100, Level = LogLevel.Information,
         Message = "customer ready: a family of {Suppliers} suppliers, {Files} files in the catalog")]
     private partial void LogReady(int suppliers, int files);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "the customer service stopped working")]
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "the customer service stopped working")]
     private partial void LogFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "the family record in the DHT is unreadable ({Reason})")]
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "the family record in the DHT is unreadable ({Reason})")]
     private partial void LogFamilyUnreadable(string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "family recalled from the DHT: {Found} of {Size} positions")]
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "family recalled from the DHT: {Found} of {Size} positions")]
     private partial void LogFamilyRecalled(int found, int size);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Detail}")]
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "{Detail}")]
     private partial void LogRestoreRetry(string detail);
 
-    [LoggerMessage(Level = LogLevel.Information,
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Information,
         Message = "family published in the DHT ({Copies} nodes hold it) and left with {Kept} of its {Members} suppliers")]
     private partial void LogPublished(int copies, int kept, int members);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Detail}")]
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "{Detail}")]
     private partial void LogFamilyNotFound(string detail);
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning,
         Message = "no family of {Name} was found and a new one was asked for: hiring a new family (files stored with an earlier one " +
                   "are out of reach from this node)")]
     private partial void LogNewFamilyAsked(string name);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "the family could not be published in the DHT: {Reason}; trying again")]
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Warning,
+        Message = "the family could not be published in the DHT: {Reason}; trying again")]
     private partial void LogPublishFailed(string reason);
 }

@@ -72,6 +72,6 @@ public abstract partial class CustomerWorkService<TWorker>(CustomerService custo
         _state = "OFF";
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "the {Service} service stopped working")]
+    [LoggerMessage(EventId = 4109, Level = LogLevel.Error, Message = "the {Service} service stopped working")]
     private static partial void LogFailed(ILogger logger, string service, Exception exception);
 }

@@ -31,9 +31,10 @@ internal static partial class DhtAnnouncer
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{What} announced in the DHT (port {Port}, {Copies} nodes hold it)")]
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Information,
+        Message = "{What} announced in the DHT (port {Port}, {Copies} nodes hold it)")]
     private static partial void LogAnnounced(ILogger logger, string what, int port, int copies);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{What} could not be announced in the DHT")]
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Warning, Message = "{What} could not be announced in the DHT")]
     private static partial void LogAnnounceFailed(ILogger logger, Exception exception, string what);
 }

@@ -1,5 +1,7 @@
 using BitDust.Engine.Host.Configuration;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Families;
+using BitDust.Engine.Storage.Customer.Rebuilding;
 using Microsoft.Extensions.Logging;
 
 namespace BitDust.Engine.Host.Services;

@@ -124,6 +124,7 @@ public sealed partial class IdentityPropagateService(NodeConfig config, OwnerIde
         (_publisher, _keys, _publishing, _stop, _routed) = (null, null, null, null, null);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "identity {Name} revision {Revision} is on its identity servers")]
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Information,
+        Message = "identity {Name} revision {Revision} is on its identity servers")]
     private partial void LogPublished(string name, long revision);
 }

@@ -1,4 +1,5 @@
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Rebuilding;
 using Microsoft.Extensions.Logging;
 
 namespace BitDust.Engine.Host.Services;

@@ -63,7 +63,7 @@ public sealed partial class SupplierService(NodeHome home, NodeConfig config, Tc
         (_stop, _announcing, _store) = (null, null, null);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 4119, Level = LogLevel.Warning,
         Message = "supplier store {Folder} recovered from an unclean stop: {Temporary} temporary files deleted, " +
                   "{Missing} fragments whose file was gone forgotten, {Orphans} unindexed files deleted")]
     private partial void LogRecovered(string folder, int temporary, int missing, int orphans);

@@ -4,6 +4,9 @@ using System.Threading.Channels;
 using BitDust.Engine.Coding;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
+using BitDust.Engine.Storage.Customer.Families;
+using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Transfers;
 
 namespace BitDust.Engine.Storage.Customer;
 

@@ -1,3 +1,6 @@
+using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Transfers;
+
 namespace BitDust.Engine.Storage.Customer;
 
 /// <summary>
@@ -53,27 +56,5 @@ public sealed partial class CustomerStorage
         Logger.UploadStarted(job.Id, job.LocalPath, job.RemotePath, files.Count, transfer.BytesTotal);
         Run(token => RunUploadAsync(job, transfer, token));
         return transfer;
-    }
-}
-
-/// <summary>An upload job being filled (see <see cref="CustomerStorage.BeginBatch"/>).</summary>
-public sealed class UploadBatch(string id, string label)
-{
-    public string Id { get; } = id;
-
-    public string Label { get; } = label;
-
-    public int Count { get; private set; }
-
-    public long Bytes { get; private set; }
-
-    public bool Started { get; internal set; }
-
-    internal DateTimeOffset QueuedAt { get; set; }
-
-    internal void Added(long size)
-    {
-        Count++;
-        Bytes += size;
     }
 }

@@ -2,6 +2,9 @@ using BitDust.Engine.Coding;
 using BitDust.Engine.Common;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
+using BitDust.Engine.Storage.Customer.Families;
+using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Transfers;
 
 namespace BitDust.Engine.Storage.Customer;
 

@@ -1,4 +1,7 @@
 using BitDust.Engine.Pipeline;
+using BitDust.Engine.Storage.Customer.Families;
+using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Transfers;
 
 namespace BitDust.Engine.Storage.Customer;
 

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using BitDust.Engine.Common;
 using BitDust.Engine.Pipeline;
+using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Stubs;
+using BitDust.Engine.Storage.Customer.Transfers;
 
 namespace BitDust.Engine.Storage.Customer;
 

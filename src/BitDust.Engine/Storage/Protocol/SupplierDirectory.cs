@@ -150,20 +150,22 @@ public sealed partial class SupplierDirectory(
             or PeerRequestException or PeerConnectionClosedException
         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "supplier {Where} skipped: no identity document found for {Identity}")]
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Information,
+        Message = "supplier {Where} skipped: no identity document found for {Identity}")]
     private partial void LogUnknown(string where, string identity);
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning,
         Message = "supplier {Where} skipped: it claims to be {Identity} but holds key {Presented}, not {Expected} of that identity")]
     private partial void LogImpostor(string where, string identity, string presented, string expected);
 
-    [LoggerMessage(Level = LogLevel.Information,
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information,
         Message = "supplier {Where} skipped: the identity of {Identity} lists no tcp:// or relay:// contact")]
     private partial void LogNoContact(string where, string identity);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "supplier {Where} skipped: {Reason}")]
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "supplier {Where} skipped: {Reason}")]
     private partial void LogUnreachable(string where, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "router at {EndPoint} skipped while listing routed suppliers: {Reason}")]
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information,
+        Message = "router at {EndPoint} skipped while listing routed suppliers: {Reason}")]
     private partial void LogRouterUnreachable(IPEndPoint endPoint, string reason);
 }

@@ -48,15 +48,15 @@ public sealed partial class FamilyKeeper(FragmentStore store, DhtNode node, ILog
         return kept;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug,
+    [LoggerMessage(EventId = 3200, Level = LogLevel.Debug,
         Message = "family record of customer {Customer} (sequence {Sequence}) put back into the DHT: {Copies} nodes hold it")]
     private partial void LogKept(string customer, long sequence, int copies);
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning,
         Message = "the family record customer {Customer} left here is unreadable ({Reason}); it is not put into the DHT")]
     private partial void LogUnreadable(string customer, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning,
         Message = "the family record of customer {Customer} could not be put back into the DHT: {Reason}; trying again later")]
     private partial void LogFailed(string customer, string reason);
 }

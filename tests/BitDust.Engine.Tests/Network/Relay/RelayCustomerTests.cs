@@ -6,6 +6,8 @@ using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Relay;
 using BitDust.Engine.Network.Transport;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Families;
+using BitDust.Engine.Storage.Customer.Records;
 using BitDust.Engine.Tests.Network.Transport;
 using BitDust.Engine.Tests.Storage.Customer;
 

@@ -1,6 +1,9 @@
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Pipeline;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Families;
+using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Transfers;
 using BitDust.Engine.Tests.Network.Transport;
 using static BitDust.Engine.Tests.Storage.Customer.CustomerHarness;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using BitDust.Engine.Network.Dht;
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Families;
 using BitDust.Engine.Storage.Protocol;
 using FsCheck;
 using FsCheck.Fluent;

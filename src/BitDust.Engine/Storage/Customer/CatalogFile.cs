@@ -1,4 +1,0 @@
-namespace BitDust.Engine.Storage.Customer;
-
-/// <summary>A file of the catalog: its remote path and the random id every version of it shares.</summary>
-public sealed record CatalogFile(Guid FileId, string RemotePath, DateTimeOffset Created);

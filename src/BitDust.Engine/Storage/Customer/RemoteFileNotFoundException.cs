@@ -1,8 +1,0 @@
-namespace BitDust.Engine.Storage.Customer;
-
-/// <summary>The catalog has no file (or folder of files) at a remote path.</summary>
-public sealed class RemoteFileNotFoundException(string remotePath)
-    : Exception($"No file \"{remotePath}\" in the catalog: `bitdust file list` shows what is there.")
-{
-    public string RemotePath { get; } = remotePath;
-}

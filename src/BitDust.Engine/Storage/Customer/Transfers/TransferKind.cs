@@ -1,0 +1,10 @@
+namespace BitDust.Engine.Storage.Customer.Transfers;
+
+public enum TransferKind
+{
+    Upload,
+
+    Download,
+
+    Rebuild,
+}
