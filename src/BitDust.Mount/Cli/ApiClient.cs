@@ -13,9 +13,20 @@ internal sealed class ApiClient(NodeHome home) : IDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Null when no daemon runs in this home (no port file, or nothing answers).</summary>
-    public Uri? BaseAddress => File.Exists(home.ApiPortFile) && int.TryParse(File.ReadAllText(home.ApiPortFile).Trim(), out var port)
-        ? new Uri($"http://127.0.0.1:{port}")
-        : null;
+    public Uri? BaseAddress => int.TryParse(ReadPortFile(), out var port) ? new Uri($"http://127.0.0.1:{port}") : null;
+
+    /// <summary>The port file's text, or null when there is none (a node that is stopping removes it at any moment).</summary>
+    private string? ReadPortFile()
+    {
+        try
+        {
+            return File.ReadAllText(home.ApiPortFile).Trim();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
 
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {

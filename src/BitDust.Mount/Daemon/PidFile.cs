@@ -14,9 +14,17 @@ internal static class PidFile
     /// <summary>The pid of a live process recorded in the home, or null (no file, garbage, or the process is gone).</summary>
     public static int? ReadLivePid(NodeHome home)
     {
-        if (!File.Exists(home.PidFile))
+        string text;
+        try
+        {
+            text = File.ReadAllText(home.PidFile);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // No node, or one that removed its file as it stopped (between any check and this read).
             return null;
-        if (!int.TryParse(File.ReadAllText(home.PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0)
+        }
+        if (!int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0)
             return null;
         try
         {
