@@ -29,6 +29,7 @@ public sealed partial class UploadQueue : IAsyncDisposable
     private readonly TimeSpan _quiet;
     private readonly TimeSpan _gatherAtMost;
     private long _lastEnqueued;
+    private int _completing;
     private volatile bool _now;
     private readonly TimeSpan _retryAfter;
     private readonly Lock _gate = new();
@@ -62,6 +63,12 @@ public sealed partial class UploadQueue : IAsyncDisposable
         _gatherAtMost = gatherAtMost ?? TimeSpan.FromSeconds(5);
         _retryAfter = retryAfter ?? TimeSpan.FromSeconds(5);
     }
+
+    /// <summary>
+    /// Jobs durable already and still storing their other fragments: their copies may be evicted once the job ends (a copy
+    /// goes only when its version is complete), so a writer waiting for room waits for them too.
+    /// </summary>
+    public bool Completing => Volatile.Read(ref _completing) > 0;
 
     /// <summary>Copies closed but not durable yet.</summary>
     public int PendingFiles
@@ -268,6 +275,12 @@ public sealed partial class UploadQueue : IAsyncDisposable
         catch (OperationCanceledException)
         {
             return;
+        }
+        if (!transfer.WhenFinished.IsCompleted)
+        {
+            Interlocked.Increment(ref _completing);
+            _ = transfer.WhenFinished.ContinueWith(_ => Interlocked.Decrement(ref _completing), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         var versions = _storage.Catalog.UploadJobFiles(transfer.Id)
             .ToDictionary(f => f.LocalPath, f => f.File, StringComparer.Ordinal);

@@ -473,7 +473,8 @@ public sealed partial class DriveFileSystem
         var deadline = DateTime.UtcNow + _options.RoomWait;
         while (!Space.TryReserve(bytes, keep))
         {
-            if (Queue.PendingFiles == 0 || DateTime.UtcNow > deadline)
+            // Over the limit only when nothing can make room: no copy waits to become durable, or complete and evictable.
+            if ((Queue.PendingFiles == 0 && !Queue.Completing) || DateTime.UtcNow > deadline)
             {
                 Log.OverLimit(_logger, Space.Used, Space.Limit);
                 Space.Add(bytes);
