@@ -27,25 +27,10 @@ public class BitDustCli(string home) : IAsyncDisposable
     public async Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, params string[] args)
     {
         var start = StartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "bitdust.dll"), .. args]);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
         start.Environment["BITDUST_HOME"] = Home;
         foreach (var (name, value) in Environment)
             start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"bitdust {string.Join(' ', args)} did not finish within {timeout}");
-        }
-        return (process.ExitCode, await output, await error);
+        return await ChildProcess.RunAsync(start, timeout);
     }
 
     /// <summary>How <paramref name="program"/> is started for this node: here, directly.</summary>

@@ -4,6 +4,7 @@ using BitDust.Engine.Pipeline;
 using BitDust.TestSupport;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using static BitDust.Engine.Tests.Pipeline.PipelineFixture;
 
 namespace BitDust.Engine.Tests.Pipeline;
@@ -37,13 +38,9 @@ public sealed class ManifestFormatTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Random_bytes_are_refused_with_a_reason()
-    {
-        Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), bytes =>
-            !Manifest.TryRead(bytes, _owner.PublicKey, out _, out var error) && !string.IsNullOrWhiteSpace(error))
-            .Check(Config.QuickThrowOnFailure.WithMaxTest(500));
-    }
+    [Property(MaxTest = 500)]
+    public bool Random_bytes_are_refused_with_a_reason(byte[] bytes) =>
+        !Manifest.TryRead(bytes, _owner.PublicKey, out _, out var error) && !string.IsNullOrWhiteSpace(error);
 
     [Fact]
     public async Task Garbage_after_a_valid_magic_is_refused_with_a_reason()

@@ -84,22 +84,8 @@ public sealed class HostNetwork : IAsyncDisposable
     /// <summary>Runs a process to its end within <paramref name="timeout"/> (killed after it); its exit code and all it printed.</summary>
     internal static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo start, TimeSpan timeout)
     {
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} could not be started");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish within {timeout}");
-        }
-        return (process.ExitCode, await output + await error);
+        var (exit, output, error) = await ChildProcess.RunAsync(start, timeout);
+        return (exit, output + error);
     }
 
     /// <summary>Unmounts the drives, stops the daemons (by pid) and removes the namespaces and the folder, in that order.</summary>

@@ -105,15 +105,9 @@ public sealed class DaemonTests
         }
     }
 
-    private static async Task WaitLoggedAsync(string log, string text)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!(await ReadSharedAsync(log)).Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the log never said \"{text}\"");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitLoggedAsync(string log, string text) =>
+        Eventually.ForAsync(async () => (await ReadSharedAsync(log)).Contains(text, StringComparison.Ordinal) ? "logged" : null,
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), () => $"the log never said \"{text}\"");
 
     /// <summary>The log as it is now, read beside the node that writes it.</summary>
     private static async Task<string> ReadSharedAsync(string path)

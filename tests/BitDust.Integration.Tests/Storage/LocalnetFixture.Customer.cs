@@ -110,24 +110,8 @@ public partial class LocalnetFixture
     /// Calls <paramref name="probe"/> every 200 ms until it returns a value, for at most <paramref name="timeout"/>, then fails
     /// with <paramref name="failure"/>. A node that is not answering yet (restarting, no port file) counts as "not yet".
     /// </summary>
-    public static async Task<T> PollAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> failure) where T : class
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                if (await probe().WaitAsync(TimeSpan.FromSeconds(30)) is { } value)
-                    return value;
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or TimeoutException or JsonException
-                or FormatException)
-            {
-                // Not answering yet.
-            }
-            if (clock.Elapsed > timeout)
-                Assert.Fail($"after {clock.Elapsed.TotalSeconds:0} s: {failure()}");
-            await Task.Delay(200);
-        }
-    }
+    public static Task<T> PollAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, Func<string> failure) where T : class =>
+        Eventually.ForAsync(() => probe().WaitAsync(TimeSpan.FromSeconds(30)), timeout, TimeSpan.FromMilliseconds(200), failure,
+            notYet: e => e is HttpRequestException or IOException or TaskCanceledException or TimeoutException or JsonException
+                or FormatException);
 }

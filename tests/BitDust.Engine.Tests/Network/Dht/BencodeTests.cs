@@ -2,6 +2,7 @@ using System.Text;
 using BitDust.Engine.Network.Dht;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BitDust.Engine.Tests.Network.Dht;
 
@@ -10,42 +11,39 @@ public sealed class BencodeTests
     private static readonly Gen<object> Values =
         ArbMap.Default.GeneratorFor<int>().Select(seed => DhtTestData.RandomValue(new Random(seed)));
 
-    [Fact]
-    public void Any_value_round_trips_byte_exactly()
+    /// <summary>For <c>[Property]</c>: a generated argument of type <see cref="object"/> is a random bencode value.</summary>
+    public static class BencodeValues
     {
-        Prop.ForAll(Values.ToArbitrary(), value =>
-        {
-            var encoded = Bencode.Encode(value);
-            Assert.True(Bencode.TryRead(encoded, out var read, out var error, maxLength: int.MaxValue), error);
-            return Bencode.Encode(read).AsSpan().SequenceEqual(encoded);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500));
+        public static Arbitrary<object> Value() => Values.ToArbitrary();
     }
 
-    [Fact]
-    public void Every_truncation_of_a_value_is_refused_with_a_reason()
+    [Property(MaxTest = 500, Arbitrary = [typeof(BencodeValues)])]
+    public bool Any_value_round_trips_byte_exactly(object value)
     {
-        Prop.ForAll(Values.ToArbitrary(), value =>
-        {
-            var encoded = Bencode.Encode(value);
-            for (var length = 0; length < encoded.Length; length++)
-            {
-                if (Bencode.TryRead(encoded.AsSpan(0, length), out _, out var error, maxLength: int.MaxValue))
-                    return false;
-                Assert.False(string.IsNullOrEmpty(error));
-            }
-            return true;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(200));
+        var encoded = Bencode.Encode(value);
+        Assert.True(Bencode.TryRead(encoded, out var read, out var error, maxLength: int.MaxValue), error);
+        return Bencode.Encode(read).AsSpan().SequenceEqual(encoded);
     }
 
-    [Fact]
-    public void Garbage_is_refused_with_a_reason_or_read_canonically_never_thrown()
+    [Property(MaxTest = 200, Arbitrary = [typeof(BencodeValues)])]
+    public bool Every_truncation_of_a_value_is_refused_with_a_reason(object value)
     {
-        Prop.ForAll(ArbMap.Default.GeneratorFor<byte[]>().ToArbitrary(), garbage =>
+        var encoded = Bencode.Encode(value);
+        for (var length = 0; length < encoded.Length; length++)
         {
-            if (Bencode.TryRead(garbage, out var value, out var error))
-                return Bencode.Encode(value).AsSpan().SequenceEqual(garbage);
-            return error.Length > 0;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
+            if (Bencode.TryRead(encoded.AsSpan(0, length), out _, out var error, maxLength: int.MaxValue))
+                return false;
+            Assert.False(string.IsNullOrEmpty(error));
+        }
+        return true;
+    }
+
+    [Property(MaxTest = 2000)]
+    public bool Garbage_is_refused_with_a_reason_or_read_canonically_never_thrown(byte[] garbage)
+    {
+        if (Bencode.TryRead(garbage, out var value, out var error))
+            return Bencode.Encode(value).AsSpan().SequenceEqual(garbage);
+        return error.Length > 0;
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Network.Transport;
+using BitDust.TestSupport;
 using Microsoft.Extensions.Logging;
 
 namespace BitDust.Engine.Tests.Network.Transport;
@@ -16,19 +17,11 @@ internal static class TransportFixture
 
     public static readonly IPEndPoint AnyLoopbackPort = new(IPAddress.Loopback, 0);
 
-    public static async Task<T> WaitForAsync<T>(Func<T?> probe) where T : class
-    {
-        using var deadline = new CancellationTokenSource(StepTimeout);
-        while (true)
-        {
-            if (probe() is { } value)
-                return value;
-            await Task.Delay(10, deadline.Token);
-        }
-    }
+    public static Task<T> WaitForAsync<T>(Func<T?> probe) where T : class =>
+        Eventually.ForAsync(probe, StepTimeout, TimeSpan.FromMilliseconds(10));
 
-    public static async Task WaitUntilAsync(Func<bool> condition) =>
-        await WaitForAsync(() => condition() ? "" : null);
+    public static Task WaitUntilAsync(Func<bool> condition) =>
+        Eventually.UntilAsync(condition, StepTimeout, TimeSpan.FromMilliseconds(10));
 
     /// <summary>Reads until the peer closes; true when it did within the timeout.</summary>
     public static async Task<bool> ClosedByPeerAsync(Stream stream)

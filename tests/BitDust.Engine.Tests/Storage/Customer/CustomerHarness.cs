@@ -11,6 +11,7 @@ using BitDust.Engine.Storage.Customer.Transfers;
 using BitDust.Engine.Storage.Protocol;
 using BitDust.Engine.Storage.Supplier;
 using BitDust.Engine.Tests.Network.Transport;
+using BitDust.TestSupport;
 
 namespace BitDust.Engine.Tests.Storage.Customer;
 
@@ -116,12 +117,7 @@ internal sealed class CustomerHarness : IAsyncDisposable
         Storage.Inspect(remotePath).All(v => v.BelowFullRedundancy.Count == 0 && !v.LostFragments);
 
     /// <summary>Waits (at most <see cref="StepTimeout"/>) until <paramref name="condition"/> holds.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(StepTimeout);
-        while (!condition())
-            await Task.Delay(20, deadline.Token);
-    }
+    public static Task WaitUntilAsync(Func<bool> condition) => Eventually.UntilAsync(condition, StepTimeout);
 
     /// <summary>Starts the customer again on the same home (after <see cref="StopCustomerAsync"/>); jobs resume with ResumeJobs.</summary>
     public void StartAgain() => StartCustomer(Home, _familySize);
