@@ -58,6 +58,22 @@ public sealed class LocalContent : FileContent, IEvictable
     }
 
     /// <summary>
+    /// Held by a writer while it reserves room for growing this copy: the kernel sends several writes of one file at once, and
+    /// each must count only the pages no other has counted yet (see <see cref="Counted"/>).
+    /// </summary>
+    public Lock GrowthGate { get; } = new();
+
+    /// <summary>The bytes of room the cache counts for this copy: its pages on disk and the credit reserved for growth.</summary>
+    public long Counted
+    {
+        get
+        {
+            lock (_gate)
+                return _allocated + _credit;
+        }
+    }
+
+    /// <summary>
     /// Room the cache already counted for this copy (<see cref="CacheSpace.TryReserve"/>): growth is taken from it first, and
     /// what is left goes back when the copy is sealed or discarded.
     /// </summary>

@@ -161,9 +161,17 @@ public sealed partial class DriveFileSystem
                 Interlocked.Add(ref _used, -growth);
                 return Errno.ENOSPC;
             }
-            var room = CacheSpace.Pages(offset + data.Length) - CacheSpace.Pages(local.Length);
-            FuseThreadWait.For(ReserveRoomAsync(room));
-            local.Credit(room);
+            // One grower of a copy at a time counts what it adds beyond what is counted already: writes of one file arriving
+            // together (the kernel sends several at once) would otherwise each count the same pages.
+            lock (local.GrowthGate)
+            {
+                var room = CacheSpace.Pages(offset + data.Length) - local.Counted;
+                if (room > 0)
+                {
+                    FuseThreadWait.For(ReserveRoomAsync(room));
+                    local.Credit(room);
+                }
+            }
         }
         try
         {
