@@ -456,7 +456,10 @@ public sealed partial class DriveFileSystem
     private bool Evicted(FileNode file, LocalContent content, CatalogVersion version)
     {
         if (_catalog.FindVersion(version.File) is not { State: VersionState.Complete })
+        {
+            Interlocked.Increment(ref _shortOfRedundancy);
             return false;
+        }
         if (!file.ContentGate.TryEnter())
             return false;
         try
@@ -473,22 +476,39 @@ public sealed partial class DriveFileSystem
 
     /// <summary>
     /// Counts <paramref name="bytes"/> more in the cache — for a write or a block fetched for a read — evicting what it may and
-    /// waiting (a bounded time) for uploads to make more evictable. When nothing pending could free room (a single file larger
-    /// than the cache) they are counted anyway.
+    /// waiting (a bounded time) for what will become evictable: copies still uploading (<see cref="DriveOptions.RoomWait"/>),
+    /// and durable copies whose version still lacks fragments, until the rebuild stores them (the upload asked it to; at most
+    /// <see cref="DriveOptions.RedundancyWait"/> for all writers together, so a network short of suppliers stalls one writer
+    /// once, not every write). When nothing else could free room (a single file larger than the cache) they are counted anyway.
     /// </summary>
     private async Task ReserveRoomAsync(long bytes, IEvictable? keep = null)
     {
         var deadline = DateTime.UtcNow + _options.RoomWait;
-        while (!Space.TryReserve(bytes, keep))
+        while (true)
         {
-            // Over the limit only when nothing can make room: no copy waits to become durable, or complete and evictable.
-            if ((Queue.PendingFiles == 0 && !Queue.Completing) || DateTime.UtcNow > deadline)
+            var refused = Volatile.Read(ref _shortOfRedundancy);
+            if (Space.TryReserve(bytes, keep))
             {
-                Log.OverLimit(_logger, Space.Used, Space.Limit);
+                Interlocked.Exchange(ref _waitingForRedundancySince, 0);
+                return;
+            }
+            var uploading = Queue.PendingFiles > 0 || Queue.Completing;
+            var rebuilding = !uploading && Volatile.Read(ref _shortOfRedundancy) != refused && StillWaitingForRedundancy();
+            if (!(uploading || rebuilding) || DateTime.UtcNow > deadline)
+            {
+                Log.OverLimit(_logger, Space.Used, Space.Limit, bytes, Queue.PendingFiles);
                 Space.Add(bytes);
                 return;
             }
             await Space.WaitForChangeAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Starts or continues the one wait for copies short of redundancy; false once it has lasted its time.</summary>
+    private bool StillWaitingForRedundancy()
+    {
+        var now = Environment.TickCount64;
+        var since = Interlocked.CompareExchange(ref _waitingForRedundancySince, now, 0);
+        return since == 0 || now - since <= (long)_options.RedundancyWait.TotalMilliseconds;
     }
 }

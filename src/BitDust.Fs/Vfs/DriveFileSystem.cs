@@ -52,6 +52,8 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
     /// <summary>Handles being released whose copy is not queued yet (see Release).</summary>
     private int _closing;
     private long _fragmentsOfDropped;
+    private int _shortOfRedundancy;
+    private long _waitingForRedundancySince;
     private readonly List<RemoteContent> _remotes = [];
 
     private DriveFileSystem(CustomerStorage storage, DriveOptions options, ILogger logger)
@@ -261,8 +263,9 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
         public static partial void Failed(ILogger logger, string operation, string path, string reason);
 
         [LoggerMessage(EventId = 5102, Level = LogLevel.Warning,
-            Message = "drive: the cache is over its limit ({Used} of {Limit} bytes) and nothing more can be evicted; writing anyway")]
-        public static partial void OverLimit(ILogger logger, long used, long limit);
+            Message = "drive: the cache is over its limit ({Used} of {Limit} bytes, {Bytes} more) and nothing more can be evicted " +
+                "({Pending} files waiting to upload); writing anyway")]
+        public static partial void OverLimit(ILogger logger, long used, long limit, long bytes, int pending);
 
         [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "drive: unmounted")]
         public static partial void Unmounted(ILogger logger);

@@ -19,4 +19,10 @@ public sealed record DriveOptions
 
     /// <summary>How long a writer waits for the cache to make room before it writes anyway (and logs that).</summary>
     public TimeSpan RoomWait { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long writers wait, all together, for durable copies to become complete (every fragment stored, by the rebuild) and
+    /// evictable, before the cache goes over its limit instead.
+    /// </summary>
+    public TimeSpan RedundancyWait { get; init; } = TimeSpan.FromMinutes(2);
 }

@@ -1,4 +1,5 @@
 using BitDust.Engine.Storage.Customer;
+using BitDust.Engine.Storage.Customer.Families;
 using BitDust.Engine.Storage.Customer.Records;
 using BitDust.Engine.Tests.Storage.Customer;
 using BitDust.Fs.Vfs;
@@ -325,6 +326,56 @@ public sealed class DriveFileSystemTests
         await watcher.WaitAsync(CustomerHarness.StepTimeout);
         Assert.InRange(peak, 1, limit);
         Assert.InRange(DiskUsage(drive.Cache), 0, limit);
+    }
+
+    [Fact]
+    public async Task A_copy_whose_upload_left_a_supplier_short_stays_until_the_rebuild_completes_it_and_the_cache_keeps_its_limit()
+    {
+        const long limit = 2L << 20;
+        await using var drive = await DriveHarness.StartAsync(cacheLimit: limit);
+        var catalog = drive.Customer.Catalog;
+        var rebuildsWanted = 0;
+        drive.Customer.Storage.RebuildWanted += () => Interlocked.Increment(ref rebuildsWanted);
+        using var stop = new CancellationTokenSource();
+        var rebuilder = drive.Customer.NewRebuilder();
+        var rebuilding = rebuilder.RunAsync(stop.Token);
+        var peak = 0L;
+        var watcher = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, drive.Drive.Space.Used);
+                await Task.Yield();
+            }
+        });
+        var absent = drive.Customer.Suppliers[^1];
+        await absent.StopAsync();
+        var files = Enumerable.Range(0, 3).Select(_ => CustomerHarness.RandomBytes(1 << 20)).ToArray();
+        drive.WriteFile("/f0", files[0]);
+        drive.WriteFile("/f1", files[1]);
+        await drive.Drive.Queue.FlushAsync(null, CancellationToken.None).WaitAsync(CustomerHarness.StepTimeout);
+        // Durable (every block has k plus the margin of its 7 fragments) but one short: the cache, full, may not let them go.
+        bool Short(string path) => catalog.FindFile(path) is { } file && catalog.LatestReadable(file.FileId) is { State: VersionState.Durable };
+        await CustomerHarness.WaitUntilAsync(() => Short("f0") && Short("f1") && Volatile.Read(ref rebuildsWanted) > 0);
+
+        // The next file waits for room: no copy is evictable until its version has every fragment.
+        var writer = Task.Run(() => drive.WriteFile("/f2", files[2]));
+        // The supplier is back: the employer sees it and asks the rebuild for a pass, which completes both versions.
+        absent.Restart();
+        var employer = drive.Customer.NewEmployer(new EmployerOptions
+        {
+            PingInterval = TimeSpan.FromMilliseconds(100), AuditInterval = TimeSpan.FromHours(1), OfflineDeadline = TimeSpan.FromHours(1),
+        }, rebuilder.Request);
+        var employing = employer.RunAsync(stop.Token);
+        await writer.WaitAsync(CustomerHarness.StepTimeout);
+        await CustomerHarness.WaitUntilAsync(() => !Short("f0") && !Short("f1"));
+        await drive.Drive.Queue.FlushAsync(null, CancellationToken.None).WaitAsync(CustomerHarness.StepTimeout);
+        await stop.CancelAsync();
+        await watcher.WaitAsync(CustomerHarness.StepTimeout);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(rebuilding, employing).WaitAsync(CustomerHarness.StepTimeout));
+        Assert.InRange(peak, 1, limit);
+        for (var i = 0; i < files.Length; i++)
+            Assert.Equal(files[i], drive.ReadFile($"/f{i}"));
     }
 
     /// <summary>Bytes the folder's files take on disk (allocated blocks: holes punched in sparse files do not count).</summary>

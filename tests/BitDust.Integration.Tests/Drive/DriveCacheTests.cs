@@ -108,6 +108,8 @@ public sealed class DriveCacheTests(FourSupplierLocalnet net, ITestOutputHelper 
         await watcher.WaitAsync(TimeSpan.FromSeconds(10));
         output.WriteLine($"96 MiB written and read through a 32 MB cache; the most it held on disk: {peak / (1 << 20)} MiB, " +
             $"counted: {counted / (1 << 20)} MiB");
+        foreach (var line in LocalnetFixture.LogTail(net.Customer.Home, 2000).Split('\n').Where(l => l.Contains("over its limit", StringComparison.Ordinal)))
+            output.WriteLine(line);
         Assert.InRange(counted, 1, limit);
         Assert.InRange(peak, 1, limit);
     }

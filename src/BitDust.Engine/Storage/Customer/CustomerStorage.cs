@@ -46,6 +46,15 @@ public sealed partial class CustomerStorage : IAsyncDisposable
     internal ILogger Logger { get; }
 
     /// <summary>
+    /// Versions lack fragments the rebuild can put back: an upload ended with some supplier short (it timed out, refused, went
+    /// offline). The rebuild runs a pass soon instead of at its interval: until then the version is durable but not complete,
+    /// so an older version is not pruned and the drive's cache keeps its copy.
+    /// </summary>
+    public event Action? RebuildWanted;
+
+    internal void WantRebuild() => RebuildWanted?.Invoke();
+
+    /// <summary>
     /// Shows every upload job the catalog kept, and continues those that were not finished — first taking out of them the
     /// copies that are not what was queued (<see cref="DropTornCopies"/>, once per run).
     /// </summary>

@@ -37,19 +37,28 @@ public sealed partial class Rebuilder(CustomerStorage storage, RebuildOptions op
     /// <summary>Runs a pass now, then on every request and at least every <see cref="RebuildOptions.Interval"/>, until stopped.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        Request();
-        while (true)
+        // An upload that ended with versions short of some fragment asks for a pass at once.
+        storage.RebuildWanted += Request;
+        try
         {
-            await WaitForRequestAsync(cancellationToken).ConfigureAwait(false);
-            try
+            Request();
+            while (true)
             {
-                await RebuildAsync(cancellationToken).ConfigureAwait(false);
+                await WaitForRequestAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await RebuildAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    _status = $"the last pass failed ({e.Message}); trying again in {options.Interval.TotalSeconds:0} s";
+                    LogPassFailed(e);
+                }
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                _status = $"the last pass failed ({e.Message}); trying again in {options.Interval.TotalSeconds:0} s";
-                LogPassFailed(e);
-            }
+        }
+        finally
+        {
+            storage.RebuildWanted -= Request;
         }
     }
 

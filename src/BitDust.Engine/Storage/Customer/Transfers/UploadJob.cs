@@ -64,7 +64,13 @@ internal sealed class UploadJob(CustomerStorage storage, UploadJobRecord record,
         {
             await FailAsync(_failure ?? e).ConfigureAwait(false);
         }
+        if (!cancellationToken.IsCancellationRequested && LeftShort())
+            storage.WantRebuild();
     }
+
+    /// <summary>True when a version this job made readable still lacks some fragment (the rebuild stores it).</summary>
+    private bool LeftShort() => _catalog.UploadJobFiles(record.Id).Any(f =>
+        f.File is { } version && _catalog.FindVersion(version) is { State: VersionState.Readable or VersionState.Durable });
 
     private Task[] Housekeeping()
     {
