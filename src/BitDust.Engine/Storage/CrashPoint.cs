@@ -25,6 +25,9 @@ public static class CrashPoint
     /// <summary>A version is complete, before the versions it lets go are deleted.</summary>
     public const string VersionComplete = "version-complete";
 
+    /// <summary>A catalog backup is on the suppliers and its version noted in the catalog, before anything else happens.</summary>
+    public const string CatalogBackedUp = "catalog-backed-up";
+
     /// <summary>The drive queued a closed copy in the catalog, before its batch is synced.</summary>
     public const string CopyQueued = "copy-queued";
 

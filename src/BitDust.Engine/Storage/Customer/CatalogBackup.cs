@@ -24,6 +24,12 @@ public sealed class CatalogBackup(CustomerStorage storage)
     /// <summary>The catalog setting holding the last version backed up (or restored).</summary>
     public const string VersionSetting = "catalog-backup-version";
 
+    /// <summary>
+    /// The catalog setting holding the last version a backup started as, written durably before anything is sent: a backup
+    /// whose note in <see cref="VersionSetting"/> a power cut took still never has its version used again.
+    /// </summary>
+    public const string TakenSetting = "catalog-backup-taken";
+
     private readonly Channel<bool> _requests =
         Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _savedChanges = -1;
@@ -108,7 +114,8 @@ public sealed class CatalogBackup(CustomerStorage storage)
         var family = storage.Family;
         var keys = storage.Keys;
         var content = storage.Catalog.Snapshot().Write();
-        var file = new FileVersion(FileIdFor(keys.MasterKey), LastVersion + 1);
+        var previous = LastVersion;
+        var file = new FileVersion(FileIdFor(keys.MasterKey), storage.Catalog.TakeNext(TakenSetting, previous));
         var options = new PipelineOptions
         {
             BlockSize = storage.Options.BlockSize, Scheme = family.Scheme, Parallelism = 1, Compressor = storage.Options.Compressor,
@@ -142,15 +149,31 @@ public sealed class CatalogBackup(CustomerStorage storage)
                 answers.Select(a => a.Problem)));
         storage.Catalog.SetSetting(VersionSetting, file.Version.ToString(CultureInfo.InvariantCulture));
         storage.Logger.CatalogBackedUp(file.Version, content.Length, kept);
-        // The previous version stays for a supplier that missed this manifest; the one before it goes.
-        if (file.Version > 2)
+        CrashPoint.Pass(CrashPoint.CatalogBackedUp);
+        // The previous version stays for a supplier that missed this manifest; the one before it goes, and so do the attempts
+        // between the previous one and this (failed, or cut off before their version was noted).
+        foreach (var version in Superseded(previous, file.Version))
         {
-            var old = file with { Version = file.Version - 2 };
+            var old = file with { Version = version };
             await family.AskEveryoneAsync((client, token) => client.DeleteFragmentsAsync(old, token), storage.Options.RequestTimeout,
                 cancellationToken)
                 .ConfigureAwait(false);
         }
         return file.Version;
+    }
+
+    /// <summary>
+    /// The versions a backup as <paramref name="current"/> lets go, <paramref name="previous"/> being the last one noted: the
+    /// one before the previous, and the attempts after it (the last few: an attempt that failed before it sent anything left
+    /// nothing to delete).
+    /// </summary>
+    internal static IEnumerable<long> Superseded(long previous, long current)
+    {
+        const int LastAttempts = 8;
+        if (previous > 1)
+            yield return previous - 1;
+        for (var version = Math.Max(previous + 1, current - LastAttempts); version < current; version++)
+            yield return version;
     }
 
     /// <summary>

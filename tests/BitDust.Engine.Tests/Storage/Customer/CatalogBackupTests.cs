@@ -44,6 +44,44 @@ public sealed class CatalogBackupTests
         Assert.Equal(3, await new CatalogBackup(harness.Storage).BackupAsync(CancellationToken.None).WaitAsync(StepTimeout));
     }
 
+    [Theory]
+    [InlineData(0, 1, new long[0])]
+    [InlineData(1, 2, new long[0])]
+    [InlineData(5, 6, new long[] { 4 })]
+    [InlineData(1, 3, new long[] { 2 })]
+    [InlineData(4, 7, new long[] { 3, 5, 6 })]
+    [InlineData(3, 20, new long[] { 2, 12, 13, 14, 15, 16, 17, 18, 19 })]
+    public void A_backup_lets_go_the_version_before_the_previous_and_the_attempts_since_the_previous(long previous, long current,
+        long[] superseded) =>
+        Assert.Equal(superseded, CatalogBackup.Superseded(previous, current));
+
+    [Fact]
+    public void A_version_taken_for_a_backup_is_never_taken_again_even_when_the_note_of_the_last_backup_is_older()
+    {
+        var folder = Directory.CreateTempSubdirectory("bitdust-catalog-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "catalog.db");
+            using (var catalog = Catalog.Open(path))
+            {
+                Assert.Equal(1, catalog.TakeNext(CatalogBackup.TakenSetting, 0));
+                Assert.Equal(2, catalog.TakeNext(CatalogBackup.TakenSetting, 1));
+            }
+            using (var reopened = Catalog.Open(path))
+            {
+                // The note of the last backup says 1 (a power cut took the later one): 3 all the same, never 2 again.
+                Assert.Equal(3, reopened.TakeNext(CatalogBackup.TakenSetting, 1));
+                // A restored catalog noted 7: above that.
+                Assert.Equal(8, reopened.TakeNext(CatalogBackup.TakenSetting, 7));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Nothing_to_restore_is_null_and_changes_are_backed_up_soon_after_they_happen()
     {

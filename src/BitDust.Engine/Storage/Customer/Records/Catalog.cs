@@ -184,6 +184,28 @@ public sealed partial class Catalog : IDisposable
                 ("$name", name), ("$value", value));
     }
 
+    /// <summary>
+    /// The next number of the sequence <paramref name="name"/> kept in the settings, above <paramref name="atLeast"/>; on disk
+    /// before it is returned (<see cref="Durably"/>), so a number handed out is never handed out again, also after a power cut.
+    /// What goes to the network under it (a catalog backup's version) then never meets bytes put under that number before.
+    /// </summary>
+    public long TakeNext(string name, long atLeast)
+    {
+        lock (_gate)
+        {
+            return Durably(() => InTransaction(() =>
+            {
+                var taken = Scalar("SELECT value FROM settings WHERE name=$name", ("$name", name)) is string text
+                    ? long.Parse(text, CultureInfo.InvariantCulture)
+                    : 0;
+                var next = Math.Max(taken, atLeast) + 1;
+                Execute("INSERT INTO settings(name, value) VALUES($name, $value) ON CONFLICT(name) DO UPDATE SET value=excluded.value",
+                    ("$name", name), ("$value", next.ToString(CultureInfo.InvariantCulture)));
+                return next;
+            }));
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
