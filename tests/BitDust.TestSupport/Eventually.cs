@@ -10,7 +10,11 @@ namespace BitDust.TestSupport;
 public static class Eventually
 {
     /// <summary>The first non-null value of <paramref name="probe"/>; <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
-    public static async Task<T> ForAsync<T>(Func<T?> probe, TimeSpan timeout, TimeSpan? poll = null, Func<string>? waitingFor = null)
+    /// <remarks>
+    /// Named apart from <see cref="ForAsync{T}(Func{Task{T}}, TimeSpan, TimeSpan?, Func{string}?, Func{Exception, bool}?)"/>: an
+    /// async lambda given to an overload of one name could bind here with the probe's task as the value, and not wait at all.
+    /// </remarks>
+    public static async Task<T> ValueAsync<T>(Func<T?> probe, TimeSpan timeout, TimeSpan? poll = null, Func<string>? waitingFor = null)
         where T : class =>
         await ForAsync<T>(() => Task.FromResult(probe()), timeout, poll, waitingFor, notYet: null).ConfigureAwait(false);
 
@@ -43,5 +47,5 @@ public static class Eventually
 
     /// <summary>Returns once <paramref name="condition"/> holds; <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
     public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, TimeSpan? poll = null, Func<string>? waitingFor = null) =>
-        ForAsync(() => condition() ? "" : null, timeout, poll, waitingFor);
+        ValueAsync(() => condition() ? "" : null, timeout, poll, waitingFor);
 }

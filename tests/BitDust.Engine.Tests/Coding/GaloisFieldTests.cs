@@ -1,6 +1,7 @@
 using BitDust.Engine.Coding;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BitDust.Engine.Tests.Coding;
 
@@ -52,26 +53,26 @@ public class GaloisFieldTests
         Assert.Throws<ArgumentOutOfRangeException>(() => GaloisField.Log(0));
     }
 
-    [Fact]
-    public void Multiplication_is_commutative_and_associative() =>
-        Check.QuickThrowOnFailure(Prop.ForAll(AnyByte, AnyByte, AnyByte, (a, b, c) =>
+    [Property]
+    public Property Multiplication_is_commutative_and_associative() =>
+        Prop.ForAll(AnyByte, AnyByte, AnyByte, (a, b, c) =>
             GaloisField.Mul(a, b) == GaloisField.Mul(b, a)
-            && GaloisField.Mul(GaloisField.Mul(a, b), c) == GaloisField.Mul(a, GaloisField.Mul(b, c))));
+            && GaloisField.Mul(GaloisField.Mul(a, b), c) == GaloisField.Mul(a, GaloisField.Mul(b, c)));
 
-    [Fact]
-    public void Multiplication_distributes_over_addition() =>
-        Check.QuickThrowOnFailure(Prop.ForAll(AnyByte, AnyByte, AnyByte, (a, b, c) =>
-            GaloisField.Mul(a, GaloisField.Add(b, c)) == GaloisField.Add(GaloisField.Mul(a, b), GaloisField.Mul(a, c))));
+    [Property]
+    public Property Multiplication_distributes_over_addition() =>
+        Prop.ForAll(AnyByte, AnyByte, AnyByte, (a, b, c) =>
+            GaloisField.Mul(a, GaloisField.Add(b, c)) == GaloisField.Add(GaloisField.Mul(a, b), GaloisField.Mul(a, c)));
 
-    [Fact]
-    public void Division_undoes_multiplication() =>
-        Check.QuickThrowOnFailure(Prop.ForAll(AnyByte, NonZero, (a, b) =>
+    [Property]
+    public Property Division_undoes_multiplication() =>
+        Prop.ForAll(AnyByte, NonZero, (a, b) =>
             GaloisField.Div(GaloisField.Mul(a, b), b) == a
-            && GaloisField.Div(a, b) == GaloisField.Mul(a, GaloisField.Inverse(b))));
+            && GaloisField.Div(a, b) == GaloisField.Mul(a, GaloisField.Inverse(b)));
 
-    [Fact]
-    public void Exp_and_log_are_inverse() =>
-        Check.QuickThrowOnFailure(Prop.ForAll(NonZero, a =>
+    [Property]
+    public Property Exp_and_log_are_inverse() =>
+        Prop.ForAll(NonZero, a =>
             GaloisField.Exp(GaloisField.Log(a)) == a
-            && GaloisField.Mul(a, GaloisField.Generator) == GaloisField.Exp(GaloisField.Log(a) + 1)));
+            && GaloisField.Mul(a, GaloisField.Generator) == GaloisField.Exp(GaloisField.Log(a) + 1));
 }

@@ -1,23 +1,24 @@
 using BitDust.Engine.Coding;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BitDust.Engine.Tests.Coding;
 
 public class GaloisMatrixTests
 {
-    [Fact]
-    public void Inverse_times_matrix_is_the_identity_for_random_invertible_matrices()
+    [Property]
+    public Property Inverse_times_matrix_is_the_identity_for_random_invertible_matrices()
     {
         var cases = Gen.Zip(Gen.Choose(1, 40), CodingGen.Seed).ToArbitrary();
-        Check.QuickThrowOnFailure(Prop.ForAll(cases, c =>
+        return Prop.ForAll(cases, c =>
         {
             var (size, seed) = c;
             var matrix = RandomInvertible(size, new Random(seed));
             var inverse = GaloisMatrix.Invert(matrix, size);
             Assert.Equal(Identity(size), GaloisMatrix.Multiply(matrix, size, inverse, size));
             Assert.Equal(Identity(size), GaloisMatrix.Multiply(inverse, size, matrix, size));
-        }));
+        });
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using BitDust.Engine.Coding;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BitDust.Engine.Tests.Coding;
 
@@ -28,8 +29,8 @@ public class GfKernelTests
         Assert.Contains("Scalar", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Every_kernel_multiplies_like_scalar_at_any_shape_length_and_alignment()
+    [Property]
+    public Property Every_kernel_multiplies_like_scalar_at_any_shape_length_and_alignment()
     {
         var cases =
             from shape in Gen.Frequency((12, Gen.Zip(Gen.Choose(1, 32), Gen.Choose(0, 32))), (1, Gen.Constant((100, 100))))
@@ -37,13 +38,13 @@ public class GfKernelTests
             from offset in CodingGen.Offset
             from seed in CodingGen.Seed
             select new MultiplyCase(shape.Item1, shape.Item2, length, offset, seed);
-        Check.QuickThrowOnFailure(Prop.ForAll(cases.ToArbitrary(), c =>
+        return Prop.ForAll(cases.ToArbitrary(), c =>
         {
             foreach (var kernel in CodingGen.VectorKernels)
             {
                 AssertMatchesScalar(kernel, c);
             }
-        }));
+        });
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using BitDust.Engine.Coding;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BitDust.Engine.Tests.Coding;
 
@@ -14,9 +15,9 @@ public class ReedSolomonTests
         from seed in CodingGen.Seed
         select new RoundTrip(scheme, kernel, length, erased, seed);
 
-    [Fact]
-    public void Any_k_surviving_fragments_rebuild_the_exact_bytes() =>
-        Check.QuickThrowOnFailure(Prop.ForAll(RoundTrips.ToArbitrary(), c =>
+    [Property]
+    public Property Any_k_surviving_fragments_rebuild_the_exact_bytes() =>
+        Prop.ForAll(RoundTrips.ToArbitrary(), c =>
         {
             var random = new Random(c.Seed);
             var coder = new ReedSolomon(c.Scheme, c.Kernel);
@@ -25,16 +26,16 @@ public class ReedSolomonTests
             var present = damaged.Erase(c.Erased, random);
             coder.Reconstruct(damaged.Views, present, c.Length);
             damaged.AssertEqual(original, c.ToString());
-        }));
+        });
 
-    [Fact]
-    public void Every_kernel_writes_the_same_parity_as_scalar() =>
-        Check.QuickThrowOnFailure(Prop.ForAll(RoundTrips.ToArbitrary(), c =>
+    [Property]
+    public Property Every_kernel_writes_the_same_parity_as_scalar() =>
+        Prop.ForAll(RoundTrips.ToArbitrary(), c =>
         {
             var expected = Fragments.Encoded(new ReedSolomon(c.Scheme, GfKernel.Get(GfKernelKind.Scalar)), c.Length, new Random(c.Seed));
             var actual = Fragments.Encoded(new ReedSolomon(c.Scheme, c.Kernel), c.Length, new Random(c.Seed));
             actual.AssertEqual(expected, c.ToString());
-        }));
+        });
 
     [Theory]
     [MemberData(nameof(PresetsAndKernels))]
@@ -73,9 +74,9 @@ public class ReedSolomonTests
         return data;
     }
 
-    [Fact]
-    public void Data_only_rebuilds_the_data_and_leaves_lost_parity_alone() =>
-        Check.QuickThrowOnFailure(Prop.ForAll(RoundTrips.ToArbitrary(), c =>
+    [Property]
+    public Property Data_only_rebuilds_the_data_and_leaves_lost_parity_alone() =>
+        Prop.ForAll(RoundTrips.ToArbitrary(), c =>
         {
             var random = new Random(c.Seed);
             var coder = new ReedSolomon(c.Scheme, c.Kernel);
@@ -89,7 +90,7 @@ public class ReedSolomonTests
                 var expected = i < c.Scheme.DataCount ? original : wiped;
                 Assert.Equal(expected.Arrays[i], damaged.Arrays[i]);
             }
-        }));
+        });
 
     [Fact]
     public void Fewer_than_k_fragments_is_a_clear_error()

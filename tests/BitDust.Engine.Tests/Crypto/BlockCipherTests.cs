@@ -1,6 +1,7 @@
 using BitDust.Engine.Crypto;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BitDust.Engine.Tests.Crypto;
 
@@ -121,10 +122,10 @@ public class BlockCipherTests
         Assert.Throws<ArgumentOutOfRangeException>(() => BlockCipher.WriteNonce(-1, nonce));
     }
 
-    [Fact]
-    public void Distinct_block_indices_give_distinct_nonces()
+    [Property]
+    public Property Distinct_block_indices_give_distinct_nonces()
     {
-        Check.QuickThrowOnFailure(Prop.ForAll(Gen.Two(BlockIndex).ToArbitrary(), pair =>
+        return Prop.ForAll(Gen.Two(BlockIndex).ToArbitrary(), pair =>
         {
             var (a, b) = pair;
             var nonceA = new byte[BlockCipher.NonceSize];
@@ -132,7 +133,7 @@ public class BlockCipherTests
             BlockCipher.WriteNonce(a, nonceA);
             BlockCipher.WriteNonce(b, nonceB);
             return (a == b) == nonceA.AsSpan().SequenceEqual(nonceB);
-        }));
+        });
     }
 
     [Fact]

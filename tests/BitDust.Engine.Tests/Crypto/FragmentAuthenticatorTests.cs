@@ -1,6 +1,7 @@
 using BitDust.Engine.Crypto;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BitDust.Engine.Tests.Crypto;
 
@@ -118,14 +119,14 @@ public class FragmentAuthenticatorTests
         Assert.NotEqual(fragmentTag, blockTag);
     }
 
-    [Fact]
-    public void Distinct_positions_give_distinct_nonces()
+    [Property]
+    public Property Distinct_positions_give_distinct_nonces()
     {
         var nonce = new byte[FragmentAuthenticator.NonceSize];
         FragmentAuthenticator.WriteNonce(0x0102030405060708, 9, 13, 13, nonce);
         Assert.Equal(new byte[] { (byte)'F', 9, 13, 13, 1, 2, 3, 4, 5, 6, 7, 8 }, nonce);
 
-        Check.QuickThrowOnFailure(Prop.ForAll(Gen.Two(Positions).ToArbitrary(), pair =>
+        return Prop.ForAll(Gen.Two(Positions).ToArbitrary(), pair =>
         {
             var (a, b) = pair;
             var nonceA = new byte[FragmentAuthenticator.NonceSize];
@@ -133,7 +134,7 @@ public class FragmentAuthenticatorTests
             FragmentAuthenticator.WriteNonce(a.Block, a.Fragment, a.DataCount, a.ParityCount, nonceA);
             FragmentAuthenticator.WriteNonce(b.Block, b.Fragment, b.DataCount, b.ParityCount, nonceB);
             return (a == b) == nonceA.AsSpan().SequenceEqual(nonceB);
-        }));
+        });
     }
 
     [Theory]

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using BitDust.Engine.Crypto;
 using BitDust.Engine.Identity;
+using BitDust.TestSupport;
 using FsCheck;
 using FsCheck.Fluent;
 using static BitDust.Engine.Tests.Identity.IdentityFixture;
@@ -227,9 +228,7 @@ public sealed class IdentityServerTests : IAsyncLifetime
         await Client.PublishToAsync(Document(_alice), server.Address, CancellationToken.None).WithTimeout();
 
         clock.Advance(TimeSpan.FromDays(2));
-        var deadline = DateTime.UtcNow + StepTimeout;
-        while (store.Count > 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
+        await Eventually.UntilAsync(() => store.Count == 0, StepTimeout, waitingFor: () => $"{store.Count} documents were never swept");
 
         Assert.Equal(0, store.Count);
         using var response = await _http.GetAsync(new Uri(server.Address.WebBase, "alice.xml")).WithTimeout();

@@ -52,21 +52,24 @@ public sealed class GuideNetworkTests(ITestOutputHelper output) : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         foreach (var node in _nodes)
         {
-            int contacts;
-            while ((contacts = (await node.ApiAsync(HttpMethod.Get, "/network/status/v1?dht=1"))["result"]!["dht"]!["contacts"]!.GetValue<int>()) < 3)
+            var contacts = 0;
+            await Eventually.ForAsync<string>(async () =>
             {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"a node has only {contacts} DHT contacts after {clock.Elapsed}");
+                contacts = (await node.ApiAsync(HttpMethod.Get, "/network/status/v1?dht=1"))["result"]!["dht"]!["contacts"]!.GetValue<int>();
+                if (contacts >= 3)
+                    return "found";
                 await node.RunOkAsync("api", "GET", "/dht/node/find/v1");
-                await Task.Delay(500);
-            }
+                return null;
+            }, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(500), () => $"a node has only {contacts} DHT contacts");
         }
         output.WriteLine($"every node had 3 DHT contacts after {clock.Elapsed.TotalSeconds:0.0} s");
 
-        // Every identity is on every identity server, and resolvable by every node.
+        // Every identity is on every identity server (each serves its page once it has started), and resolvable by every node.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         foreach (var (_, web, _) in _ports)
         {
-            var page = await http.GetStringAsync(new Uri($"http://127.0.0.1:{web}/"));
+            var page = await Eventually.ForAsync<string>(async () => await http.GetStringAsync(new Uri($"http://127.0.0.1:{web}/")), TimeSpan.FromSeconds(30),
+                TimeSpan.FromMilliseconds(200), () => $"the identity server on port {web} never answered", notYet: e => e is HttpRequestException);
             Assert.Contains("Identities on 127.0.0.1", page, StringComparison.Ordinal);
             Assert.All(Names, name => Assert.Contains($"/{name}.xml", page, StringComparison.Ordinal));
         }
@@ -81,16 +84,14 @@ public sealed class GuideNetworkTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // Each identity's pointer in the DHT, signed by its owner, names its identity URLs.
-        clock.Restart();
         foreach (var name in Names)
         {
-            System.Text.Json.Nodes.JsonNode pointer;
-            while ((pointer = await _nodes[3].ApiAsync(HttpMethod.Get, $"/dht/value/get/v1?key=bitdust:identity&owner={name}"))["status"]!
-                   .GetValue<string>() != "OK")
+            System.Text.Json.Nodes.JsonNode? last = null;
+            var pointer = await Eventually.ForAsync<System.Text.Json.Nodes.JsonNode>(async () =>
             {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"no identity pointer for {name}: {pointer.ToJsonString()}");
-                await Task.Delay(500);
-            }
+                last = await _nodes[3].ApiAsync(HttpMethod.Get, $"/dht/value/get/v1?key=bitdust:identity&owner={name}");
+                return last["status"]!.GetValue<string>() == "OK" ? last : null;
+            }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500), () => $"no identity pointer for {name}: {last?.ToJsonString()}");
             Assert.Contains($"/{name}.xml", pointer["result"]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
         }
 
@@ -102,14 +103,12 @@ public sealed class GuideNetworkTests(ITestOutputHelper output) : IAsyncLifetime
         await newcomer.RunOkAsync("set", "services/entangled-dht/known-nodes", $"127.0.0.1:{_ports[0].Udp}");
         await newcomer.RunOkAsync("daemon");
         clock.Restart();
-        while (true)
+        System.Text.Json.Nodes.JsonNode? answer = null;
+        await Eventually.ForAsync<System.Text.Json.Nodes.JsonNode>(async () =>
         {
-            var read = await newcomer.ApiAsync(HttpMethod.Get, "/dht/value/get/v1?key=greeting&owner=bob");
-            if (read["result"]?["value"]?.GetValue<string>() == "hello from bob")
-                break;
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the newcomer could not resolve bob through the DHT: {read.ToJsonString()}");
-            await Task.Delay(1000);
-        }
+            answer = await newcomer.ApiAsync(HttpMethod.Get, "/dht/value/get/v1?key=greeting&owner=bob");
+            return answer["result"]?["value"]?.GetValue<string>() == "hello from bob" ? answer : null;
+        }, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), () => $"the newcomer could not resolve bob through the DHT: {answer?.ToJsonString()}");
         output.WriteLine($"a node with no identity servers configured resolved bob through the DHT in {clock.Elapsed.TotalSeconds:0.0} s");
     }
 

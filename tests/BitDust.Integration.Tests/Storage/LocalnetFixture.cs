@@ -202,24 +202,20 @@ public partial class LocalnetFixture(int suppliers, IReadOnlyList<(string Key, s
     }
 
     /// <summary>Until the process is gone or a zombie (a killed daemon's parent is init, which reaps it when it gets to it).</summary>
-    public static async Task WaitGoneAsync(int pid, TimeSpan timeout)
+    public static Task WaitGoneAsync(int pid, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
         var stat = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";
-        while (clock.Elapsed < timeout)
+        return Eventually.UntilAsync(() =>
         {
             try
             {
                 var text = File.ReadAllText(stat);
-                if (text[(text.LastIndexOf(')') + 2)..].StartsWith('Z'))
-                    return;
+                return text[(text.LastIndexOf(')') + 2)..].StartsWith('Z');
             }
             catch (IOException)
             {
-                return;
+                return true;
             }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"pid {pid} still runs {timeout} after it was killed");
+        }, timeout, TimeSpan.FromMilliseconds(50), () => $"pid {pid} still runs {timeout} after it was killed");
     }
 }

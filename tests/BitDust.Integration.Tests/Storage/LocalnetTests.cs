@@ -45,9 +45,8 @@ public sealed class LocalnetTests
         var down = await net.Customer.RunOkAsync("localnet", "down");
         Assert.Contains("This node keeps running", down, StringComparison.Ordinal);
         var stopped = net.Nodes.Where(n => n.Role != "customer").ToList();
-        var clock = Stopwatch.StartNew();
-        while (stopped.Any(n => IsRunning(n.Pid)) && clock.Elapsed < TimeSpan.FromSeconds(10))
-            await Task.Delay(100);
+        await Eventually.UntilAsync(() => !stopped.Any(n => IsRunning(n.Pid)), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100),
+            () => "localnet down left suppliers running");
         Assert.All(stopped, n => Assert.False(IsRunning(n.Pid), $"{n.Name} (pid {n.Pid}) still runs after localnet down"));
         Assert.True(IsRunning(net.Nodes.Single(n => n.Role == "customer").Pid));
         var after = LocalnetFixture.ParseNodes(await net.StatusAsync());

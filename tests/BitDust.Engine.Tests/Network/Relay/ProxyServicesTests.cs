@@ -8,6 +8,7 @@ using BitDust.Engine.Identity;
 using BitDust.Engine.Network.Relay;
 using BitDust.Engine.Network.Transport;
 using BitDust.Engine.Storage.Protocol;
+using BitDust.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using static BitDust.Engine.Tests.Network.Transport.TransportFixture;
 
@@ -107,14 +108,11 @@ public sealed class ProxyServicesTests : IAsyncLifetime
     private async Task<IdentityDocument> WaitForPublishedAsync(string name, string contact)
     {
         var client = new IdentityClient(_http);
-        using var deadline = new CancellationTokenSource(StepTimeout);
-        while (true)
+        return await Eventually.ForAsync<IdentityDocument>(async () =>
         {
-            var document = await client.FetchAsync(_server.Address, name, deadline.Token);
-            if (document.Contacts.SequenceEqual([contact]))
-                return document;
-            await Task.Delay(20, deadline.Token);
-        }
+            var document = await client.FetchAsync(_server.Address, name, CancellationToken.None);
+            return document.Contacts.SequenceEqual([contact]) ? document : null;
+        }, StepTimeout, waitingFor: () => $"{name} was never published with its one contact {contact}");
     }
 
     private async Task<JsonElement> GetAsync(Node node, string path)

@@ -18,7 +18,7 @@ internal static class TransportFixture
     public static readonly IPEndPoint AnyLoopbackPort = new(IPAddress.Loopback, 0);
 
     public static Task<T> WaitForAsync<T>(Func<T?> probe) where T : class =>
-        Eventually.ForAsync(probe, StepTimeout, TimeSpan.FromMilliseconds(10));
+        Eventually.ValueAsync(probe, StepTimeout, TimeSpan.FromMilliseconds(10));
 
     public static Task WaitUntilAsync(Func<bool> condition) =>
         Eventually.UntilAsync(condition, StepTimeout, TimeSpan.FromMilliseconds(10));
