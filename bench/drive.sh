@@ -20,8 +20,8 @@
 #                  kernel's) hold the file
 #   read-uncached  the same read with the file system's cache emptied: passthrough after dropping the page cache (when
 #                  /proc/sys/vm/drop_caches is writable; page_cache= says), so the file comes off the disk; rclone
-#                  mounted again over an empty VFS cache; bitdust after `bitdust mount --unmount`, the node stopped, its
-#                  drive cache deleted, then started and mounted again, so every block comes from the suppliers
+#                  mounted again over an empty VFS cache; bitdust after `bitdust mount --unmount`, the node stopped, started
+#                  and mounted again and its cache dropped (`bitdust mount --drop-cache`), so every block comes from the suppliers
 #                  (fragments= says how many were fetched). The crypt object and the fragments may still be in the page
 #                  cache: dropping it would also evict every daemon's code, and the disk is not what limits those two
 #   create         N files made in a fresh folder: open(O_CREAT|O_EXCL), write 4 KiB, close (bench/drive/smallfiles.c:
@@ -356,13 +356,22 @@ bench_bitdust() {
     flush_file bitdust "$mnt" || true
     read_file bitdust "$mnt" read-cached || true
     unmount_bitdust "$mnt" "$work/bitdust-unmount.log" || fail bitdust unmount "$work/bitdust-unmount.log" $?
-    # Every block from the suppliers: no node process and no drive cache left from the write.
+    # Every block from the suppliers: no node process left from the write, and its cache dropped (bitdust mount --drop-cache
+    # lets go of every copy complete in the network) once mounted again.
     if ! "$bitdust" stop >"$work/bitdust-stop.log" 2>&1; then
       fail bitdust stop "$work/bitdust-stop.log" $?
       return 1
     fi
-    rm -rf "$BITDUST_HOME/data/drive/cache"
     mount_bitdust "$mnt" "$work/bitdust-mount-again.log" || return 1
+    # A copy goes once its version is complete (every fragment stored): the upload may still be finishing after the restart.
+    local drop_deadline=$((SECONDS + limit))
+    until [ "$("$bitdust" mount "$mnt" --drop-cache --json 2>"$work/bitdust-drop-cache.log" | jq -r '.status.cache_used')" = 0 ]; do
+      if [ "$SECONDS" -ge "$drop_deadline" ]; then
+        fail bitdust drop-cache "$work/bitdust-drop-cache.log" 124
+        return 1
+      fi
+      sleep 0.5
+    done
     if timed_read bitdust "$mnt" read-uncached; then
       fragments=$("$bitdust" api GET /drive/status/v1 | jq -r '(.result // .).fragments_requested // "?"' 2>/dev/null || echo "?")
       verify bitdust "$mnt/data.bin"

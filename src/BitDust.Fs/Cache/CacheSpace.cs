@@ -92,6 +92,30 @@ public sealed class CacheSpace
         }
     }
 
+    /// <summary>
+    /// Evicts everything that may go, least recently used first: cached copies whose versions are complete, fetched blocks.
+    /// What is in use right now, or not uploaded yet, stays. Returns the bytes let go.
+    /// </summary>
+    public long EvictAll()
+    {
+        lock (_reserving)
+        {
+            var before = Used;
+            int tries;
+            lock (_gate)
+                tries = _order.Count;
+            var kept = new List<IEvictable>();
+            while (tries-- > 0 && NextVictim(null) is { } victim)
+            {
+                if (!victim.Evict(this))
+                    kept.Add(victim);
+            }
+            foreach (var item in kept)
+                Touch(item);
+            return Math.Max(0, before - Used);
+        }
+    }
+
     /// <summary>Takes the least recently used item other than <paramref name="keep"/> out of the order, or null.</summary>
     private IEvictable? NextVictim(IEvictable? keep)
     {

@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Routing;
 namespace BitDust.Fs.Drive;
 
 /// <summary>
-/// <c>/drive/*</c>: mount the drive in this node, unmount it (after the flush, or at once), and its status: the mount, the
-/// upload queue, the cache. Bad bodies are a 400 with the reason; a drive service that is off or a customer not ready is a 409.
+/// <c>/drive/*</c>: mount the drive in this node, unmount it (after the flush, or at once), drop what its cache may give back,
+/// and its status: the mount, the upload queue, the cache. Bad bodies are a 400 with the reason; a drive service that is off or a customer not ready is a 409.
 /// </summary>
 public static class DriveEndpoints
 {
@@ -27,7 +27,7 @@ public static class DriveEndpoints
             {
                 try
                 {
-                    cacheSize = ConfigValues.ParseSize(ConfigSchema.Get("services/drive/cache-size"), size.ToString());
+                    cacheSize = ConfigValues.ParseSize(ConfigSchema.Get(ConfigKeys.DriveCacheSize), size.ToString());
                 }
                 catch (ConfigException e)
                 {
@@ -61,6 +61,21 @@ public static class DriveEndpoints
             try
             {
                 return ApiResult.Ok(Show(drive.Unmount(force)));
+            }
+            catch (InvalidOperationException e)
+            {
+                return ApiResult.Error(StatusCodes.Status409Conflict, e.Message);
+            }
+        });
+
+        api.MapPost("/drive/cache/drop/v1", () =>
+        {
+            if (node.Services.Running<DriveService>() is not { } drive)
+                return Off();
+            try
+            {
+                var (dropped, status) = drive.DropCache();
+                return ApiResult.Ok(new { dropped_bytes = dropped, status = Show(status) });
             }
             catch (InvalidOperationException e)
             {

@@ -80,8 +80,8 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
             var options = new DriveOptions
             {
                 CacheFolder = CacheFolder,
-                CacheLimit = cacheSize ?? config.GetSize("services/drive/cache-size"),
-                Quota = config.GetSize("services/customer/needed-space"),
+                CacheLimit = cacheSize ?? config.GetSize(ConfigKeys.DriveCacheSize),
+                Quota = config.GetSize(ConfigKeys.CustomerNeededSpace),
                 ReadOnly = readOnly,
             };
             var drive = DriveFileSystem.Open(storage, options, loggers.CreateLogger<DriveFileSystem>());
@@ -136,6 +136,20 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
         return Status();
     }
 
+    /// <summary>
+    /// Lets go of what the cache may give back (copies complete in the network, fetched blocks), as when it needs room: the
+    /// disk is freed and those files read from the network again. Files still uploading or in use stay.
+    /// </summary>
+    public (long Dropped, DriveStatus Status) DropCache()
+    {
+        DriveFileSystem drive;
+        lock (_gate)
+            drive = _drive ?? throw new InvalidOperationException("the drive is not mounted");
+        var dropped = drive.Space.EvictAll();
+        LogDropped(_logger, dropped, drive.Space.Used);
+        return (dropped, Status());
+    }
+
     public DriveStatus Status()
     {
         lock (_gate)
@@ -144,7 +158,7 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
             return new DriveStatus(State, _mountPoint, drive?.Queue.PendingFiles ?? 0, drive?.Queue.PendingBytes ?? 0,
                 drive?.Queue.PendingPaths() ?? [], drive?.OpenForWriting() ?? [], drive?.Queue.LastError, drive?.Space.Used ?? 0,
                 drive?.Space.Limit ?? 0,
-                drive?.UsedBytes ?? 0, config.GetSize("services/customer/needed-space"), drive?.FragmentsRequested ?? 0);
+                drive?.UsedBytes ?? 0, config.GetSize(ConfigKeys.CustomerNeededSpace), drive?.FragmentsRequested ?? 0);
         }
     }
 
@@ -185,6 +199,10 @@ public sealed partial class DriveService(NodeHome home, NodeConfig config, Custo
     [LoggerMessage(EventId = 5402, Level = LogLevel.Warning,
         Message = "forced unmount of {MountPoint}: {Files} files ({Bytes} bytes) still uploading in the background")]
     private static partial void LogForced(ILogger logger, string mountPoint, int files, long bytes);
+
+    [LoggerMessage(EventId = 5404, Level = LogLevel.Information,
+        Message = "drive cache dropped: {Dropped} bytes let go, {Used} bytes still held (uploading or in use)")]
+    private static partial void LogDropped(ILogger logger, long dropped, long used);
 
     [LoggerMessage(EventId = 5403, Level = LogLevel.Information,
         Message = "drive unmounted from {MountPoint}; {Pending} files still uploading in the background")]

@@ -1,3 +1,4 @@
+using BitDust.Engine.Crypto;
 using BitDust.Engine.Storage.Customer;
 using BitDust.Engine.Storage.Customer.Records;
 using BitDust.Engine.Storage.Customer.Transfers;
@@ -44,8 +45,8 @@ public sealed partial class DriveFileSystem
         }
         var keep = new HashSet<string>(StringComparer.Ordinal);
         var pending = 0;
-        foreach (var job in _catalog.UploadJobs().Where(j => j.LocalPath == UploadQueue.JobLabel &&
-            j.State is not (TransferState.Complete or TransferState.Failed)))
+        var driveJobs = _catalog.UploadJobs().Where(j => j.LocalPath == UploadQueue.JobLabel).OrderBy(j => j.Started).ToList();
+        foreach (var job in driveJobs.Where(j => j.State is not (TransferState.Complete or TransferState.Failed)))
         {
             var uploads = new List<QueuedUpload>();
             foreach (var jobFile in _catalog.UploadJobFiles(job.Id))
@@ -68,9 +69,52 @@ public sealed partial class DriveFileSystem
             if (_storage.Transfers.Find(job.Id) is { } transfer)
                 Queue.Adopt(transfer, uploads);
         }
+        pending += RequeueFailed(driveJobs, entries, keep);
         foreach (var orphan in Directory.EnumerateFiles(_filesFolder).Where(f => !keep.Contains(f)))
             File.Delete(orphan);
         Log.Loaded(_logger, files, entries.Values.Count(e => e.Kind == TreeEntryKind.Folder), pending);
+    }
+
+    /// <summary>
+    /// Copies whose last upload job failed while no drive was there to try again (it was unmounted, or the node died before the
+    /// queue's retry): a closed file is never dropped for that. Each copy that is still what was closed goes up again as a new
+    /// job; one a later job took up, or whose version became readable (the rebuild finishes it), is left to that. Returns how
+    /// many were queued.
+    /// </summary>
+    private int RequeueFailed(List<UploadJobRecord> driveJobs, Dictionary<string, TreeEntry> entries, HashSet<string> keep)
+    {
+        // The last job each copy was in: the queue retries a failed copy in a later job.
+        var lastJob = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var job in driveJobs)
+        {
+            foreach (var jobFile in _catalog.UploadJobFiles(job.Id))
+                lastJob[jobFile.LocalPath] = job.Id;
+        }
+        var queued = 0;
+        foreach (var job in driveJobs.Where(j => j.State == TransferState.Failed))
+        {
+            foreach (var jobFile in _catalog.UploadJobFiles(job.Id))
+            {
+                if (lastJob[jobFile.LocalPath] != job.Id || InTrash(jobFile.RemotePath) || jobFile.Checksum is not { } closed ||
+                    jobFile.File is { } begun && _catalog.FindVersion(begun) is { Manifest: not null })
+                    continue;
+                if (!File.Exists(jobFile.LocalPath) || !ContentHash.OfFile(jobFile.LocalPath).AsSpan().SequenceEqual(closed))
+                {
+                    Log.FailedCopyTorn(_logger, jobFile.RemotePath);
+                    continue;
+                }
+                if (LocalContent.Reopen(jobFile.LocalPath, LocalState.Sealed, Space) is not { } content)
+                    continue;
+                keep.Add(jobFile.LocalPath);
+                FileNode node;
+                lock (_tree)
+                    node = PutFile(jobFile.RemotePath, content, entries, DateTimeOffset.UtcNow);
+                Queue.Enqueue(content, jobFile.RemotePath, version => Durable(node, content, version), closed);
+                Log.FailedCopyRequeued(_logger, jobFile.RemotePath, job.Error ?? "unknown");
+                queued++;
+            }
+        }
+        return queued;
     }
 
     private static bool InTrash(string remotePath) =>

@@ -267,6 +267,14 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
                 "({Pending} files waiting to upload); writing anyway")]
         public static partial void OverLimit(ILogger logger, long used, long limit, long bytes, int pending);
 
+        [LoggerMessage(EventId = 5107, Level = LogLevel.Warning,
+            Message = "drive: {Path} goes up again: its last upload failed while the drive was not mounted ({Reason})")]
+        public static partial void FailedCopyRequeued(ILogger logger, string path, string reason);
+
+        [LoggerMessage(EventId = 5108, Level = LogLevel.Warning,
+            Message = "drive: {Path} is not uploaded again: its copy is not what was closed (a power cut cut it short); the version before stays")]
+        public static partial void FailedCopyTorn(ILogger logger, string path);
+
         [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "drive: unmounted")]
         public static partial void Unmounted(ILogger logger);
 

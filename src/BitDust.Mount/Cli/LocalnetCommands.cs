@@ -88,7 +88,7 @@ internal static class LocalnetCommands
         {
             try
             {
-                donated = ConfigValues.Normalize(ConfigSchema.Get("services/supplier/donated-space"), donated);
+                donated = ConfigValues.Normalize(ConfigSchema.Get(ConfigKeys.SupplierDonatedSpace), donated);
             }
             catch (ConfigException e)
             {

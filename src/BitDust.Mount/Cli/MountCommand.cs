@@ -33,13 +33,18 @@ internal static class MountCommand
         var readOnly = new Option<bool>("--read-only") { Description = "Mount read-only." };
         var unmount = new Option<bool>("--unmount") { Description = "Unmount MOUNTPOINT once every closed file is durable in the network." };
         var force = new Option<bool>("--force") { Description = "With --unmount: unmount at once; pending uploads go on in the node." };
+        var dropCache = new Option<bool>("--drop-cache")
+        {
+            Description = "Free the cache's disk: let go of copies already complete in the network and of blocks read (files still " +
+                "uploading stay); the drive stays mounted and reads them from the network again.",
+        };
         var json = new Option<bool>("--json") { Description = "Print the drive's status as JSON." };
         var command = new Command("mount", """
             Mount the network as a drive (bitdust-mount). Files copied in are uploaded in the background; open .f stubs to get
             originals back. With no network configured, a local network of suppliers is started on this machine.
             """)
         {
-            mountPoint, cacheSize, foreground, readOnly, unmount, force, json,
+            mountPoint, cacheSize, foreground, readOnly, unmount, force, dropCache, json,
         };
         command.SetAction((parse, ct) =>
         {
@@ -48,6 +53,16 @@ internal static class MountCommand
             {
                 Console.Error.WriteLine("error: bitdust-mount is supported on Linux only for now (Windows needs a WinFsp adapter, not built yet)");
                 return Task.FromResult(ExitCodes.Failed);
+            }
+            if (parse.GetValue(dropCache))
+            {
+                if (parse.GetValue(unmount) || parse.GetValue(force) || parse.GetValue(foreground) || parse.GetValue(readOnly) ||
+                    parse.GetValue(cacheSize) is not null)
+                {
+                    Console.Error.WriteLine("error: --drop-cache goes alone (with --json at most), on a mounted drive");
+                    return Task.FromResult(ExitCodes.Usage);
+                }
+                return DropCacheAsync(parse.GetValue(json), ct);
             }
             if (parse.GetValue(unmount))
                 return UnmountAsync(parse.GetValue(force), parse.GetValue(json), ct);
@@ -68,7 +83,7 @@ internal static class MountCommand
         {
             try
             {
-                cacheSize = ConfigValues.Normalize(ConfigSchema.Get("services/drive/cache-size"), cacheSize);
+                cacheSize = ConfigValues.Normalize(ConfigSchema.Get(ConfigKeys.DriveCacheSize), cacheSize);
             }
             catch (ConfigException e)
             {
@@ -147,7 +162,7 @@ internal static class MountCommand
     private static async Task StartNodeAsync(NodeHome home, Action<string> say, CancellationToken cancellationToken)
     {
         var config = NodeConfig.Load(home);
-        if (!config.GetBoolean("services/customer/enabled"))
+        if (!config.GetBoolean(ConfigKeys.CustomerEnabled))
         {
             say("No network is configured for this node: starting a local network of suppliers on this machine (bitdust localnet).");
             var network = new LocalNetwork(LocalNetwork.DefaultFolder(home), home, say);
@@ -187,6 +202,26 @@ internal static class MountCommand
             return await UnmountAsync(force: false, json: false, CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    private static Task<int> DropCacheAsync(bool json, CancellationToken cancellationToken) => ApiCall.RunAsync(async client =>
+    {
+        var (status, ok, answer) = await client.CallAsync(HttpMethod.Post, "/drive/cache/drop/v1", "{}", cancellationToken)
+            .ConfigureAwait(false);
+        if (!ok)
+            return Output.Failure(status, answer);
+        var result = answer?["result"];
+        if (json)
+        {
+            Output.Json(result);
+            return ExitCodes.Ok;
+        }
+        var drive = result?["status"];
+        var pending = Units.Long(drive?["pending_files"]);
+        Console.WriteLine($"Let go of {Units.Bytes(Units.Long(result?["dropped_bytes"]))} of the cache; it holds " +
+            $"{Units.Bytes(Units.Long(drive?["cache_used"]))} now" +
+            (pending > 0 ? $" ({pending} files still uploading stay until they are complete in the network)." : "."));
+        return ExitCodes.Ok;
+    });
 
     private static Task<int> UnmountAsync(bool force, bool json, CancellationToken cancellationToken) => ApiCall.RunAsync(async client =>
     {

@@ -84,12 +84,12 @@ internal static partial class NodeRunner
     private static async Task<RestApi?> StartApiAsync(NodeApiContext context, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var config = context.Config;
-        if (!config.GetBoolean("interface/api/rest-http-enabled"))
+        if (!config.GetBoolean(ConfigKeys.ApiRestHttpEnabled))
             return null;
-        var token = config.GetBoolean("interface/api/auth-secret-enabled")
+        var token = config.GetBoolean(ConfigKeys.ApiAuthSecretEnabled)
             ? await ApiToken.LoadOrCreateAsync(context.Home, cancellationToken).ConfigureAwait(false)
             : null;
-        var api = RestApi.Create(config.GetPort("interface/api/rest-http-port"), token, new ForwardingLoggerProvider(loggerFactory), routes =>
+        var api = RestApi.Create(config.GetPort(ConfigKeys.ApiRestHttpPort), token, new ForwardingLoggerProvider(loggerFactory), routes =>
         {
             ProcessEndpoints.Map(routes, context);
             ConfigEndpoints.Map(routes, context);

@@ -98,30 +98,30 @@ internal sealed partial class LocalNetwork
 
     private static IEnumerable<(string Key, string Value)> Settings(LocalnetNode node, LocalnetNode genesis, string donated)
     {
-        yield return ("interface/api/rest-http-port", Text(node.Ports.Api));
-        yield return ("services/entangled-dht/udp-port", Text(node.Ports.Dht));
-        yield return ("services/entangled-dht/known-nodes", node.Role == LocalnetRole.Genesis ? "genesis" : KnownNodes(genesis));
-        yield return ("services/tcp-connections/host", Loopback);
-        yield return ("services/tcp-connections/tcp-port", Text(node.Ports.Tcp));
-        yield return ("services/identity-propagate/known-servers", KnownServers(genesis));
+        yield return (ConfigKeys.ApiRestHttpPort, Text(node.Ports.Api));
+        yield return (ConfigKeys.EntangledDhtUdpPort, Text(node.Ports.Dht));
+        yield return (ConfigKeys.EntangledDhtKnownNodes, node.Role == LocalnetRole.Genesis ? "genesis" : KnownNodes(genesis));
+        yield return (ConfigKeys.TcpConnectionsHost, Loopback);
+        yield return (ConfigKeys.TcpConnectionsTcpPort, Text(node.Ports.Tcp));
+        yield return (ConfigKeys.IdentityPropagateKnownServers, KnownServers(genesis));
         if (node.Role == LocalnetRole.Genesis)
         {
-            yield return ("services/identity-server/enabled", "true");
-            yield return ("services/identity-server/host", Loopback);
-            yield return ("services/identity-server/web-port", Text(node.Ports.IdentityWeb ?? 0));
-            yield return ("services/identity-server/tcp-port", Text(node.Ports.IdentityTcp ?? 0));
+            yield return (ConfigKeys.IdentityServerEnabled, "true");
+            yield return (ConfigKeys.IdentityServerHost, Loopback);
+            yield return (ConfigKeys.IdentityServerWebPort, Text(node.Ports.IdentityWeb ?? 0));
+            yield return (ConfigKeys.IdentityServerTcpPort, Text(node.Ports.IdentityTcp ?? 0));
         }
         else
         {
-            yield return ("services/supplier/enabled", "true");
-            yield return ("services/supplier/donated-space", donated);
+            yield return (ConfigKeys.SupplierEnabled, "true");
+            yield return (ConfigKeys.SupplierDonatedSpace, donated);
         }
     }
 
     /// <summary>Settings of this node that every node of its localnet takes too: what the DHT's nodes must agree on.</summary>
     private static IEnumerable<(string Key, string Value)> SharedSettings(NodeConfig customer)
     {
-        const string lifetime = "services/entangled-dht/item-lifetime";
+        const string lifetime = ConfigKeys.EntangledDhtItemLifetime;
         if (customer.IsSet(lifetime))
             yield return (lifetime, customer.Get(lifetime));
     }
@@ -132,10 +132,10 @@ internal sealed partial class LocalNetwork
         var genesis = state.Genesis;
         (string Key, string Value)[] wanted =
         [
-            ("services/entangled-dht/known-nodes", KnownNodes(genesis)),
-            ("services/identity-propagate/known-servers", KnownServers(genesis)),
-            ("services/customer/enabled", "true"),
-            ("services/customer/suppliers-number", Text(state.Suppliers)),
+            (ConfigKeys.EntangledDhtKnownNodes, KnownNodes(genesis)),
+            (ConfigKeys.IdentityPropagateKnownServers, KnownServers(genesis)),
+            (ConfigKeys.CustomerEnabled, "true"),
+            (ConfigKeys.CustomerSuppliersNumber, Text(state.Suppliers)),
         ];
         var config = NodeConfig.Load(CustomerHome);
         return wanted.Where(s => config.Get(s.Key) != ConfigValues.Normalize(ConfigSchema.Get(s.Key), s.Value)).ToList();

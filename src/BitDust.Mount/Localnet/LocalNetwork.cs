@@ -15,7 +15,7 @@ internal sealed partial class LocalNetwork(string folder, NodeHome customerHome,
     public const int DefaultSuppliers = 7;
 
     /// <summary>What each supplier donates unless told otherwise: the config key's own default.</summary>
-    public static string DefaultDonated => ConfigSchema.Get("services/supplier/donated-space").Default;
+    public static string DefaultDonated => ConfigSchema.Get(ConfigKeys.SupplierDonatedSpace).Default;
 
     private const string Loopback = "127.0.0.1";
 

@@ -1,7 +1,9 @@
 using BitDust.Engine.Storage.Customer;
 using BitDust.Engine.Storage.Customer.Families;
 using BitDust.Engine.Storage.Customer.Records;
+using BitDust.Engine.Storage.Customer.Transfers;
 using BitDust.Engine.Tests.Storage.Customer;
+using BitDust.Fs.Cache;
 using BitDust.Fs.Vfs;
 
 namespace BitDust.Fs.Tests.Vfs;
@@ -376,6 +378,57 @@ public sealed class DriveFileSystemTests
         Assert.InRange(peak, 1, limit);
         for (var i = 0; i < files.Length; i++)
             Assert.Equal(files[i], drive.ReadFile($"/f{i}"));
+    }
+
+    [Fact]
+    public async Task Evicting_everything_lets_go_of_complete_copies_and_keeps_a_file_still_being_written()
+    {
+        await using var drive = await DriveHarness.StartAsync();
+        var kept = CustomerHarness.RandomBytes(300_000);
+        var open = CustomerHarness.RandomBytes(200_000);
+        drive.WriteFile("/kept", kept);
+        await drive.Drive.Queue.FlushAsync(null, CancellationToken.None).WaitAsync(CustomerHarness.StepTimeout);
+        var catalog = drive.Customer.Catalog;
+        await CustomerHarness.WaitUntilAsync(() =>
+            catalog.FindFile("kept") is { } file && catalog.LatestReadable(file.FileId) is { State: VersionState.Complete });
+        var handle = drive.WriteOpen("/open", open);
+
+        var dropped = drive.Drive.Space.EvictAll();
+
+        Assert.Equal(CacheSpace.Pages(kept.Length), dropped);
+        Assert.Equal(CacheSpace.Pages(open.Length), drive.Drive.Space.Used);
+        Assert.Equal("durable", drive.Attribute("/kept", DriveFileSystem.StateAttribute));
+        Assert.Equal("pending", drive.Attribute("/open", DriveFileSystem.StateAttribute));
+        Assert.Equal(Errno.Ok, drive.Drive.Release("/open", handle));
+        Assert.Equal(kept, drive.ReadFile("/kept"));
+        Assert.Equal(open, drive.ReadFile("/open"));
+    }
+
+    [Fact]
+    public async Task A_file_whose_upload_failed_while_the_drive_was_unmounted_is_there_at_the_next_mount_and_goes_up_then()
+    {
+        await using var drive = await DriveHarness.StartAsync();
+        var catalog = drive.Customer.Catalog;
+        var content = CustomerHarness.RandomBytes(300_000);
+        // 4 of 7 suppliers gone: fewer than the k = 4 fragments of a block can be stored, so the upload fails.
+        var gone = drive.Customer.Suppliers.Take(4).ToList();
+        foreach (var supplier in gone)
+            await supplier.StopAsync();
+        drive.WriteFile("/late.bin", content);
+        await drive.RemountAsync(async () =>
+        {
+            // Unmounted: the storage runs the upload on its own, and it fails; then the suppliers come back.
+            await CustomerHarness.WaitUntilAsync(() => catalog.UploadJobs().Any(j => j.State == TransferState.Failed));
+            foreach (var supplier in gone)
+                supplier.Restart();
+        });
+
+        Assert.Equal(Errno.Ok, drive.Drive.GetAttributes("/late.bin", 0, out var attributes));
+        Assert.Equal(content.Length, attributes.Size);
+        Assert.Equal("pending", drive.Attribute("/late.bin", DriveFileSystem.StateAttribute));
+        await drive.Drive.Queue.FlushAsync(null, CancellationToken.None).WaitAsync(CustomerHarness.StepTimeout);
+        await drive.ReopenWithEmptyCacheAsync();
+        Assert.Equal(content, drive.ReadFile("/late.bin"));
     }
 
     /// <summary>Bytes the folder's files take on disk (allocated blocks: holes punched in sparse files do not count).</summary>

@@ -41,6 +41,16 @@ internal sealed class DriveHarness : IAsyncDisposable
         Drive = Open(Customer, Cache, cacheLimit, 200L << 20);
     }
 
+    /// <summary>Closes this drive as an unmount does (pending uploads go on in the storage) and, after <paramref name="meanwhile"/>,
+    /// opens another over the same cache and catalog, as the next mount does.</summary>
+    public async Task RemountAsync(Func<Task> meanwhile)
+    {
+        var limit = Drive.Space.Limit;
+        await Drive.DisposeAsync();
+        await meanwhile();
+        Drive = Open(Customer, Cache, limit, 200L << 20);
+    }
+
     public void WriteFile(string path, byte[] content, int mode = 0x1A4) =>
         Assert.Equal(Errno.Ok, Drive.Release(path, WriteOpen(path, content, mode)));
 

@@ -115,6 +115,39 @@ public sealed class DriveCacheTests(FourSupplierLocalnet net, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task Dropping_the_cache_lets_go_of_complete_copies_and_the_files_read_back_from_the_network()
+    {
+        var mountPoint = Path.Combine(net.WorkFolder, $"drive-{Guid.NewGuid():N}");
+        var source = Path.Combine(net.WorkFolder, "dropped.bin");
+        TestFiles.WriteRandom(source, 8L << 20);
+        await using var drive = await MountedDrive.MountAsync(net.Customer, mountPoint);
+        var file = Path.Combine(mountPoint, "dropped.bin");
+        await MountedDrive.ShellOkAsync($"dd if='{source}' of='{file}' bs=1M conv=fsync status=none");
+        // Durable once synced; it may go only once complete (every fragment stored).
+        await net.WaitUploadsCompleteAsync();
+        Assert.Equal("cached", await StateAsync(file));
+
+        var printed = await net.Customer.RunOkAsync("mount", mountPoint, "--drop-cache");
+        output.WriteLine(printed.Trim());
+        Assert.Contains("Let go of", printed, StringComparison.Ordinal);
+        Assert.Equal("durable", await StateAsync(file));
+        var before = (await DriveStatusAsync())["fragments_requested"]!.GetValue<long>();
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(file));
+        Assert.True((await DriveStatusAsync())["fragments_requested"]!.GetValue<long>() > before, "the file read back from the cache");
+
+        var (code, _, error) = await net.Customer.RunAsync(TimeSpan.FromSeconds(30), "mount", mountPoint, "--drop-cache", "--unmount");
+        Assert.Equal(2, code);
+        Assert.Contains("--drop-cache goes alone", error, StringComparison.Ordinal);
+        await net.Customer.RunOkAsync("mount", "--unmount", mountPoint);
+        var (dropCode, dropped, dropError) = await net.Customer.RunAsync(TimeSpan.FromSeconds(30), "mount", mountPoint, "--drop-cache");
+        Assert.True(dropCode != 0 && (dropped + dropError).Contains("not mounted", StringComparison.Ordinal),
+            $"--drop-cache without a mount exited {dropCode}: {dropped}{dropError}");
+    }
+
+    private static async Task<string> StateAsync(string path) =>
+        (await MountedDrive.ShellAsync($"getfattr --absolute-names --only-values -n user.bitdust.state '{path}'")).Output.Trim();
+
+    [Fact]
     public async Task Opening_a_stub_inside_the_drive_materializes_its_original_and_a_damaged_stub_is_an_input_output_error()
     {
         var mountPoint = Path.Combine(net.WorkFolder, $"drive-{Guid.NewGuid():N}");

@@ -1,3 +1,4 @@
+using BitDust.Engine.Host.Configuration;
 using BitDust.Engine.Storage.Customer;
 using BitDust.Engine.Storage.Customer.Families;
 using BitDust.Engine.Storage.Customer.Records;
@@ -32,7 +33,7 @@ public static class CustomerSpaceEndpoints
         {
             if (!CustomerAccess.TryStorage(node, out var storage, out var error))
                 return error;
-            var needed = node.Config.GetSize("services/customer/needed-space");
+            var needed = node.Config.GetSize(ConfigKeys.CustomerNeededSpace);
             var family = storage.Family;
             return ApiResult.Ok(new
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using BitDust.Engine.Common;
 using BitDust.Engine.Crypto;
+using BitDust.Engine.Host.Configuration;
 using BitDust.Engine.Host.Services;
 using BitDust.Engine.Identity;
 using Microsoft.AspNetCore.Builder;
@@ -28,8 +29,8 @@ public static class IdentityEndpoints
                     return ApiResult.Error(StatusCodes.Status400BadRequest, "the body needs a \"username\"");
                 var config = node.Config;
                 var host = await ContactHost.ResolveAsync(config, cancellationToken).ConfigureAwait(false);
-                var contacts = new[] { $"tcp://{host}:" + config.GetPort("services/tcp-connections/tcp-port").ToString(CultureInfo.InvariantCulture) };
-                var servers = config.GetList("services/identity-propagate/known-servers").Select(IdentityServerAddress.Parse).ToList();
+                var contacts = new[] { $"tcp://{host}:" + config.GetPort(ConfigKeys.TcpConnectionsTcpPort).ToString(CultureInfo.InvariantCulture) };
+                var servers = config.GetList(ConfigKeys.IdentityPropagateKnownServers).Select(IdentityServerAddress.Parse).ToList();
                 var document = await node.Owner.CreateAsync(name, contacts, servers, cancellationToken).ConfigureAwait(false);
                 await node.Services.StartAsync(cancellationToken).ConfigureAwait(false);
                 return ApiResult.Ok(Describe(document));

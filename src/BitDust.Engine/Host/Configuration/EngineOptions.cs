@@ -9,17 +9,17 @@ public static class EngineOptions
     /// <summary><see cref="CustomerOptions"/> from <c>services/backups/*</c>.</summary>
     public static CustomerOptions Customer(NodeConfig config) => new()
     {
-        BlockSize = (int)config.GetSize("services/backups/block-size"),
-        MaxCopies = (int)config.GetInteger("services/backups/max-copies"),
-        DurableMargin = (int)config.GetInteger("services/backups/durable-margin"),
+        BlockSize = (int)config.GetSize(ConfigKeys.BackupsBlockSize),
+        MaxCopies = (int)config.GetInteger(ConfigKeys.BackupsMaxCopies),
+        DurableMargin = (int)config.GetInteger(ConfigKeys.BackupsDurableMargin),
     };
 
     /// <summary><see cref="EmployerOptions"/> from <c>services/employer/*</c>.</summary>
     public static EmployerOptions Employer(NodeConfig config) => new()
     {
-        PingInterval = TimeSpan.FromSeconds(config.GetInteger("services/employer/ping-interval")),
-        AuditInterval = TimeSpan.FromSeconds(config.GetInteger("services/employer/audit-interval")),
-        OfflineDeadline = TimeSpan.FromSeconds(config.GetInteger("services/employer/offline-deadline")),
-        ReplaceOffline = config.GetBoolean("services/employer/replace-critically-offline-enabled"),
+        PingInterval = TimeSpan.FromSeconds(config.GetInteger(ConfigKeys.EmployerPingInterval)),
+        AuditInterval = TimeSpan.FromSeconds(config.GetInteger(ConfigKeys.EmployerAuditInterval)),
+        OfflineDeadline = TimeSpan.FromSeconds(config.GetInteger(ConfigKeys.EmployerOfflineDeadline)),
+        ReplaceOffline = config.GetBoolean(ConfigKeys.EmployerReplaceCriticallyOfflineEnabled),
     };
 }

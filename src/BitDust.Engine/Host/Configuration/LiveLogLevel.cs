@@ -8,7 +8,7 @@ namespace BitDust.Engine.Host.Configuration;
 /// </summary>
 public sealed class LiveLogLevel
 {
-    public const string Key = "logs/debug-level";
+    public const string Key = ConfigKeys.LogsDebugLevel;
 
     private volatile int _minimum;
 

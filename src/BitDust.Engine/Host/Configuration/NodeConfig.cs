@@ -131,7 +131,7 @@ public sealed class NodeConfig
         return null;
     }
 
-    /// <summary>"proxy-server" for "services/proxy-server/enabled".</summary>
+    /// <summary>"proxy-server" for ConfigKeys.ProxyServerEnabled.</summary>
     private static string ServiceOf(string switchName) => switchName.Split('/')[1];
 
     /// <summary>Every key with its current value, and whether it was set or is the default.</summary>

@@ -13,7 +13,7 @@ namespace BitDust.Engine.Host.Services;
 /// </summary>
 public static class ContactHost
 {
-    private const string Key = "services/tcp-connections/host";
+    private const string Key = ConfigKeys.TcpConnectionsHost;
 
     public static async Task<string> ResolveAsync(NodeConfig config, CancellationToken cancellationToken)
     {
@@ -30,12 +30,12 @@ public static class ContactHost
 
     private static IEnumerable<(string Host, int Port)> Peers(NodeConfig config)
     {
-        foreach (var node in config.GetList("services/entangled-dht/known-nodes"))
+        foreach (var node in config.GetList(ConfigKeys.EntangledDhtKnownNodes))
         {
             var colon = node.LastIndexOf(':');
             yield return (node[..colon], int.Parse(node[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         }
-        foreach (var server in config.GetList("services/identity-propagate/known-servers").Select(IdentityServerAddress.Parse))
+        foreach (var server in config.GetList(ConfigKeys.IdentityPropagateKnownServers).Select(IdentityServerAddress.Parse))
             yield return (server.Host.Trim('[', ']'), server.TcpPort);
     }
 

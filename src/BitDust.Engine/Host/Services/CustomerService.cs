@@ -82,11 +82,11 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
             _keys = null;
             throw;
         }
-        var family = new Family(_catalog, connector, config.GetSupplierCount("services/customer/suppliers-number"));
+        var family = new Family(_catalog, connector, config.GetSupplierCount(ConfigKeys.CustomerSuppliersNumber));
         var options = EngineOptions.Customer(config);
         _storage = new CustomerStorage(_catalog, family, _keys, options, loggerFactory.CreateLogger<CustomerStorage>());
         var directory = new SupplierDirectory(node, connector, resolver.FindAsync, loggerFactory.CreateLogger<SupplierDirectory>());
-        Hiring = new SupplierHiring(family, directory.FindAsync, config.GetSize("services/customer/needed-space"), options.RequestTimeout,
+        Hiring = new SupplierHiring(family, directory.FindAsync, config.GetSize(ConfigKeys.CustomerNeededSpace), options.RequestTimeout,
             loggerFactory.CreateLogger<SupplierHiring>());
         Backup = new CatalogBackup(_storage);
         _stop = new CancellationTokenSource();
@@ -203,7 +203,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
                 $"this identity's family in the network has {suppliers.Count} suppliers and this node is set to hire " +
                 $"{family.Size}: `bitdust set services/customer/suppliers-number {suppliers.Count}`, then `bitdust restart`");
         }
-        var quota = SupplierHiring.QuotaFor(config.GetSize("services/customer/needed-space"), family.Size, family.Scheme);
+        var quota = SupplierHiring.QuotaFor(config.GetSize(ConfigKeys.CustomerNeededSpace), family.Size, family.Scheme);
         for (var position = 0; position < suppliers.Count; position++)
         {
             if (suppliers[position] is not { } identity)

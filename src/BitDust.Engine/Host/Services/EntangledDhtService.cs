@@ -25,16 +25,16 @@ public sealed class EntangledDhtService(NodeConfig config, ILoggerFactory logger
 
     public DhtNode? Node => _node;
 
-    private bool IsGenesis => config.Get("services/entangled-dht/known-nodes") == "genesis";
+    private bool IsGenesis => config.Get(ConfigKeys.EntangledDhtKnownNodes) == "genesis";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var lifetime = TimeSpan.FromSeconds(config.GetInteger("services/entangled-dht/item-lifetime"));
+        var lifetime = TimeSpan.FromSeconds(config.GetInteger(ConfigKeys.EntangledDhtItemLifetime));
         _node = await DhtNode.StartAsync(new DhtOptions
         {
-            Port = config.GetPort("services/entangled-dht/udp-port"),
+            Port = config.GetPort(ConfigKeys.EntangledDhtUdpPort),
             Genesis = IsGenesis,
-            KnownNodes = config.GetList("services/entangled-dht/known-nodes"),
+            KnownNodes = config.GetList(ConfigKeys.EntangledDhtKnownNodes),
             ItemLifetime = lifetime,
             // Put again at half the lifetime, and look for expired items often enough that "lifetime" is what it says.
             RepublishInterval = lifetime / 2,

@@ -31,9 +31,9 @@ public sealed class IdentityServerService(NodeHome home, NodeConfig config, Enta
             cancellationToken: cancellationToken).ConfigureAwait(false);
         _server = await IdentityServer.StartAsync(new IdentityServerOptions
         {
-            Host = config.Get("services/identity-server/host"),
-            WebPort = config.GetPort("services/identity-server/web-port"),
-            TcpPort = config.GetPort("services/identity-server/tcp-port"),
+            Host = config.Get(ConfigKeys.IdentityServerHost),
+            WebPort = config.GetPort(ConfigKeys.IdentityServerWebPort),
+            TcpPort = config.GetPort(ConfigKeys.IdentityServerTcpPort),
         }, _store, loggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (dht.Node is { } node)
         {

@@ -35,7 +35,7 @@ public sealed class NetworkIdentityResolver(IdentityClient client, IdentityCache
             return await TryFetchAsync(url, cancellationToken).ConfigureAwait(false);
         if (fromCache && cache.TryGet(identity, out var cached))
             return cached;
-        foreach (var entry in config.GetList("services/identity-propagate/known-servers"))
+        foreach (var entry in config.GetList(ConfigKeys.IdentityPropagateKnownServers))
         {
             if (await TryFetchAsync(IdentityServerAddress.Parse(entry).IdentityUrl(identity), cancellationToken).ConfigureAwait(false) is { } found)
                 return found;

@@ -38,7 +38,7 @@ public sealed class ProxyServerService(NodeConfig config, OwnerIdentity owner, T
             ?? throw new InvalidOperationException("no identity yet: create one with `bitdust identity create NAME`");
         var listener = transport.Listener ?? throw new InvalidOperationException("tcp-connections is not listening");
         var connector = transport.Connector ?? throw new InvalidOperationException("tcp-connections is not running");
-        var options = new RelayRouterOptions { RoutesLimit = (int)config.GetInteger("services/proxy-server/routes-limit") };
+        var options = new RelayRouterOptions { RoutesLimit = (int)config.GetInteger(ConfigKeys.ProxyServerRoutesLimit) };
         _router = new RelayRouter(document.Name, connector, options, loggerFactory.CreateLogger<RelayRouter>());
         _router.Attach(listener, transport.Handlers);
         if (dht.Node is { } node && transport.Port is { } port)

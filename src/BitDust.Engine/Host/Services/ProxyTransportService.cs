@@ -35,7 +35,7 @@ public sealed class ProxyTransportService(NodeConfig config, TcpConnectionsServi
     {
         var listener = transport.Listener ?? throw new InvalidOperationException("tcp-connections is not listening");
         var connector = transport.Connector ?? throw new InvalidOperationException("tcp-connections is not running");
-        var flags = config.GetBoolean("services/supplier/enabled") ? RelayFlags.Supplier : RelayFlags.None;
+        var flags = config.GetBoolean(ConfigKeys.SupplierEnabled) ? RelayFlags.Supplier : RelayFlags.None;
         var direct = (await propagate.DirectContactsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         _receiver = new RelayReceiver(connector, listener, transport.Handlers, FindRoutersAsync, direct, flags, propagate.RouteThroughAsync,
             logger: loggerFactory.CreateLogger<RelayReceiver>());
@@ -52,7 +52,7 @@ public sealed class ProxyTransportService(NodeConfig config, TcpConnectionsServi
     /// <summary>The preferred routers in their order, then those the DHT knows, each address once.</summary>
     private async Task<IReadOnlyList<EndPoint>> FindRoutersAsync(CancellationToken cancellationToken)
     {
-        var routers = config.GetList("services/proxy-transport/preferred-routers").Select(ParseHostPort).ToList();
+        var routers = config.GetList(ConfigKeys.ProxyTransportPreferredRouters).Select(ParseHostPort).ToList();
         if (dht.Node is { } node)
         {
             var announced = await node.GetPeersAsync(DhtInfoHash.Routers(DhtInfoHash.DefaultNetwork), cancellationToken)

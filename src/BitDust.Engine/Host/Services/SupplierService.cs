@@ -35,7 +35,7 @@ public sealed partial class SupplierService(NodeHome home, NodeConfig config, Tc
     {
         var port = transport.Port ?? throw new InvalidOperationException("tcp-connections is not listening");
         var folder = Path.Combine(home.DataFolder, "supplier");
-        _store = await FragmentStore.OpenAsync(folder, () => config.GetSize("services/supplier/donated-space"), cancellationToken)
+        _store = await FragmentStore.OpenAsync(folder, () => config.GetSize(ConfigKeys.SupplierDonatedSpace), cancellationToken)
             .ConfigureAwait(false);
         if (_store.Recovery is { } recovery && recovery != new StoreRecovery(0, 0, 0))
             LogRecovered(_store.Folder, recovery.TempFilesDeleted, recovery.MissingFragmentsDropped, recovery.OrphanFilesDeleted);

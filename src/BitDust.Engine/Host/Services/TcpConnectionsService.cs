@@ -44,7 +44,7 @@ public sealed class TcpConnectionsService(NodeConfig config, OwnerIdentity owner
         using var keys = owner.LoadKeys();
         _credentials = TransportCredentials.Create(SelfName(document), keys.IdentityKey);
         var logger = loggerFactory.CreateLogger<TransportListener>();
-        _listener = TransportListener.Start(new IPEndPoint(IPAddress.Any, config.GetPort("services/tcp-connections/tcp-port")), _credentials,
+        _listener = TransportListener.Start(new IPEndPoint(IPAddress.Any, config.GetPort(ConfigKeys.TcpConnectionsTcpPort)), _credentials,
             resolver, Handlers, logger: logger);
         _connector = new PeerConnector(_credentials, Handlers, logger: loggerFactory.CreateLogger<PeerConnector>());
         await Task.CompletedTask.ConfigureAwait(false);
