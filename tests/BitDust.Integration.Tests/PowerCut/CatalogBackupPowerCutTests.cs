@@ -18,11 +18,7 @@ public sealed class CatalogBackupPowerCutTests(ITestOutputHelper output)
     {
         await using var disk = await PowerCutFileSystem.MountAsync();
         await using var net = await LocalnetFixture.StartAsync(4);
-        Directory.CreateDirectory(net.NodesFolder);
-        Directory.CreateSymbolicLink(Path.Combine(net.NodesFolder, "owner"), disk.MountPoint);
-        var owner = await net.AddNodeAsync("owner", [("services/customer/enabled", "true"), ("services/customer/suppliers-number", "4"),
-            ("services/backups/block-size", "64 KB")]);
-        await net.WaitCustomerReadyAsync(owner);
+        var owner = await PowerCutNode.StartOwnerAsync(net, disk);
         var first = Path.Combine(net.WorkFolder, "first.bin");
         TestFiles.WriteRandom(first, 100_000);
         await LocalnetFixture.FileOkAsync(owner, "upload", first, "kept/first.bin");

@@ -20,11 +20,7 @@ public sealed class DrivePowerCutTests(ITestOutputHelper output)
     {
         await using var disk = await PowerCutFileSystem.MountAsync();
         await using var net = await LocalnetFixture.StartAsync(4);
-        Directory.CreateDirectory(net.NodesFolder);
-        Directory.CreateSymbolicLink(Path.Combine(net.NodesFolder, "owner"), disk.MountPoint);
-        var owner = await net.AddNodeAsync("owner", [("services/customer/enabled", "true"), ("services/customer/suppliers-number", "4"),
-            ("services/backups/block-size", "64 KB")]);
-        await net.WaitCustomerReadyAsync(owner);
+        var owner = await PowerCutNode.StartOwnerAsync(net, disk);
         var mountPoint = Directory.CreateTempSubdirectory("bitdust-powercut-drive-").FullName;
         var sources = Directory.CreateDirectory(Path.Combine(net.WorkFolder, "sources")).FullName;
         var cuts = PowerCutNode.Cuts<(string Point, int Pass)>(

@@ -25,6 +25,20 @@ internal static class PowerCutNode
     public static IReadOnlyList<string> Rewritten(Dictionary<string, string> before, Dictionary<string, string> after) =>
         [.. before.Where(f => after.TryGetValue(f.Key, out var hash) && hash != f.Value).Select(f => f.Key)];
 
+    /// <summary>
+    /// The owner of a power-cut test: a customer node of <paramref name="net"/> (4 suppliers, 64 KB blocks) whose home is
+    /// <paramref name="disk"/>, so a cut takes what it did not sync; returns once it is READY.
+    /// </summary>
+    public static async Task<BitDustCli> StartOwnerAsync(LocalnetFixture net, PowerCutFileSystem disk)
+    {
+        Directory.CreateDirectory(net.NodesFolder);
+        Directory.CreateSymbolicLink(Path.Combine(net.NodesFolder, "owner"), disk.MountPoint);
+        var owner = await net.AddNodeAsync("owner", [("services/customer/enabled", "true"), ("services/customer/suppliers-number", "4"),
+            ("services/backups/block-size", "64 KB")]);
+        await net.WaitCustomerReadyAsync(owner);
+        return owner;
+    }
+
     /// <summary>Stops the node if it runs, arms <paramref name="crashAt"/> (or not) and starts it again, READY.</summary>
     public static async Task RestartAsync(LocalnetFixture net, BitDustCli node, string? crashAt)
     {

@@ -14,20 +14,7 @@ public sealed class DhtSwarmTests(ITestOutputHelper output)
     public async Task Two_hundred_nodes_find_the_closest_node_before_and_after_a_fifth_of_them_stop()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        await using var cluster = new DhtCluster(o => new DhtOptions
-        {
-            BindAddress = o.BindAddress,
-            Genesis = o.Genesis,
-            KnownNodes = o.KnownNodes,
-            QueryTimeout = TimeSpan.FromSeconds(1),
-            // Every node shares 127.0.0.1, so the per-address limit must not throttle the swarm itself.
-            RateLimitPerSecond = 1_000_000,
-            RateLimitBurst = 1_000_000,
-        });
-        var genesis = await cluster.StartGenesisAsync();
-        var joiners = Enumerable.Range(1, NodeCount - 1).ToList();
-        foreach (var batch in joiners.Chunk(10))
-            await Task.WhenAll(batch.Select(_ => cluster.StartJoiningAsync(genesis))).WaitAsync(DhtCluster.StepTimeout);
+        await using var cluster = await StartSwarmAsync(NodeCount, TimeSpan.FromSeconds(1));
         output.WriteLine($"{NodeCount} nodes joined in {started.Elapsed.TotalSeconds:F1} s; " +
                          $"contacts per node: median {Median(cluster.Nodes.Select(n => n.ContactCount))}");
 
@@ -66,18 +53,7 @@ public sealed class DhtSwarmTests(ITestOutputHelper output)
         // A node that joined looked up only itself once knew mostly its own half of the id space; a put from there stopped on
         // that half's nodes, and a get from the other half found nothing (a family record "not found" a minute after it was
         // published). Joining now looks up the far buckets too.
-        await using var cluster = new DhtCluster(o => new DhtOptions
-        {
-            BindAddress = o.BindAddress,
-            Genesis = o.Genesis,
-            KnownNodes = o.KnownNodes,
-            QueryTimeout = TimeSpan.FromSeconds(2),
-            RateLimitPerSecond = 1_000_000,
-            RateLimitBurst = 1_000_000,
-        });
-        var genesis = await cluster.StartGenesisAsync();
-        foreach (var batch in Enumerable.Range(1, 99).Chunk(10))
-            await Task.WhenAll(batch.Select(_ => cluster.StartJoiningAsync(genesis))).WaitAsync(DhtCluster.StepTimeout);
+        await using var cluster = await StartSwarmAsync(100, TimeSpan.FromSeconds(2));
         var random = new Random(100);
         var missed = new List<string>();
         for (var item = 0; item < 10; item++)
@@ -118,5 +94,32 @@ public sealed class DhtSwarmTests(ITestOutputHelper output)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2.0;
+    }
+
+    /// <summary>A genesis and <paramref name="nodes"/> - 1 nodes joining it, ten at a time, on loopback.</summary>
+    private static async Task<DhtCluster> StartSwarmAsync(int nodes, TimeSpan queryTimeout)
+    {
+        var cluster = new DhtCluster(o => new DhtOptions
+        {
+            BindAddress = o.BindAddress,
+            Genesis = o.Genesis,
+            KnownNodes = o.KnownNodes,
+            QueryTimeout = queryTimeout,
+            // Every node shares 127.0.0.1, so the per-address limit must not throttle the swarm itself.
+            RateLimitPerSecond = 1_000_000,
+            RateLimitBurst = 1_000_000,
+        });
+        try
+        {
+            var genesis = await cluster.StartGenesisAsync();
+            foreach (var batch in Enumerable.Range(1, nodes - 1).Chunk(10))
+                await Task.WhenAll(batch.Select(_ => cluster.StartJoiningAsync(genesis))).WaitAsync(DhtCluster.StepTimeout);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 }
