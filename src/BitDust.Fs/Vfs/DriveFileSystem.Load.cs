@@ -55,7 +55,19 @@ public sealed partial class DriveFileSystem
                 if (InTrash(jobFile.RemotePath))
                     continue;
                 if (jobFile.File is { } begun && _catalog.FindVersion(begun) is { Manifest: not null })
+                {
+                    // Readable: the tree has it from the catalog's versions, unless the resumed job made it readable while the
+                    // tree was being built (after the files were read, before this): then it comes in here.
+                    lock (_tree)
+                    {
+                        if (Find(jobFile.RemotePath) is not FileNode && _catalog.LatestReadable(begun.FileId) is { } readable)
+                        {
+                            PutFile(jobFile.RemotePath, NewRemote(readable), entries, readable.Created);
+                            files++;
+                        }
+                    }
                     continue;
+                }
                 if (LocalContent.Reopen(jobFile.LocalPath, LocalState.Sealed, Space) is not { } content)
                     continue;
                 FileNode node;
