@@ -57,13 +57,20 @@ public sealed partial class DriveFileSystem
                 if (jobFile.File is { } begun && _catalog.FindVersion(begun) is { Manifest: not null })
                 {
                     // Readable: the tree has it from the catalog's versions, unless the resumed job made it readable while the
-                    // tree was being built (after the files were read, before this): then it comes in here.
+                    // tree was being built (after the files were read, before this): then it comes in here, or replaces the
+                    // older version the tree took.
                     lock (_tree)
                     {
-                        if (Find(jobFile.RemotePath) is not FileNode && _catalog.LatestReadable(begun.FileId) is { } readable)
+                        var existing = Find(jobFile.RemotePath) as FileNode;
+                        if (_catalog.LatestReadable(begun.FileId) is { } readable && existing?.Content switch
+                            {
+                                null => true,
+                                RemoteContent remote => remote.Version.File.Version < readable.File.Version,
+                                _ => false,
+                            })
                         {
                             PutFile(jobFile.RemotePath, NewRemote(readable), entries, readable.Created);
-                            files++;
+                            files += existing is null ? 1 : 0;
                         }
                     }
                     continue;
