@@ -35,6 +35,16 @@ public sealed class CacheSpace
 
     public long Used => Interlocked.Read(ref _used);
 
+    /// <summary>Items that may be evicted when they are not in use (cached copies, fetched blocks).</summary>
+    public int Evictable
+    {
+        get
+        {
+            lock (_gate)
+                return _order.Count;
+        }
+    }
+
     /// <summary>The cache grew (a write, a fetched block) or shrank (a file deleted, a block evicted).</summary>
     public void Add(long bytes)
     {
@@ -77,16 +87,8 @@ public sealed class CacheSpace
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         lock (_reserving)
         {
-            int tries;
-            lock (_gate)
-                tries = _order.Count;
-            while (Used + bytes > Limit)
-            {
-                if (tries-- <= 0 || NextVictim(keep) is not { } victim)
-                    return false;
-                if (!victim.Evict(this))
-                    Touch(victim);
-            }
+            if (!EvictWhile(() => Used + bytes > Limit, keep))
+                return false;
             Interlocked.Add(ref _used, bytes);
             return true;
         }
@@ -101,19 +103,29 @@ public sealed class CacheSpace
         lock (_reserving)
         {
             var before = Used;
-            int tries;
-            lock (_gate)
-                tries = _order.Count;
-            var kept = new List<IEvictable>();
-            while (tries-- > 0 && NextVictim(null) is { } victim)
-            {
-                if (!victim.Evict(this))
-                    kept.Add(victim);
-            }
-            foreach (var item in kept)
-                Touch(item);
+            EvictWhile(static () => true, keep: null);
             return Math.Max(0, before - Used);
         }
+    }
+
+    /// <summary>
+    /// Evicts least recently used items other than <paramref name="keep"/> while <paramref name="more"/> says so, trying each at
+    /// most once: one that refuses (in use) goes back as most recently used. False when <paramref name="more"/> still says so
+    /// and nothing is left to try. Caller holds the reservation lock.
+    /// </summary>
+    private bool EvictWhile(Func<bool> more, IEvictable? keep)
+    {
+        int tries;
+        lock (_gate)
+            tries = _order.Count;
+        while (more())
+        {
+            if (tries-- <= 0 || NextVictim(keep) is not { } victim)
+                return false;
+            if (!victim.Evict(this))
+                Touch(victim);
+        }
+        return true;
     }
 
     /// <summary>Takes the least recently used item other than <paramref name="keep"/> out of the order, or null.</summary>

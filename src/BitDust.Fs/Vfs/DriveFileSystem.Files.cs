@@ -168,7 +168,7 @@ public sealed partial class DriveFileSystem
                 var room = CacheSpace.Pages(offset + data.Length) - local.Counted;
                 if (room > 0)
                 {
-                    FuseThreadWait.For(ReserveRoomAsync(room));
+                    FuseThreadWait.For(ReserveRoomAsync(room, writer: file));
                     local.Credit(room);
                 }
             }
@@ -348,14 +348,14 @@ public sealed partial class DriveFileSystem
                 else if (content is LocalContent local)
                 {
                     var room = CacheSpace.Pages(local.Length);
-                    FuseThreadWait.For(ReserveRoomAsync(room, keep: local));
+                    FuseThreadWait.For(ReserveRoomAsync(room, keep: local, writer: file));
                     copy = LocalContent.CopyOf(local, local.Length, _filesFolder, Space, room);
                 }
                 else
                 {
                     var remote = (RemoteContent)content;
                     var room = CacheSpace.Pages(remote.Length);
-                    FuseThreadWait.For(ReserveRoomAsync(room));
+                    FuseThreadWait.For(ReserveRoomAsync(room, writer: file));
                     copy = LocalContent.Create(_filesFolder, Space, room);
                     try
                     {
@@ -479,11 +479,14 @@ public sealed partial class DriveFileSystem
     /// waiting (a bounded time) for what will become evictable: copies still uploading (<see cref="DriveOptions.RoomWait"/>),
     /// and durable copies whose version still lacks fragments, until the rebuild stores them (the upload asked it to; at most
     /// <see cref="DriveOptions.RedundancyWait"/> for all writers together, so a network short of suppliers stalls one writer
-    /// once, not every write). When nothing else could free room (a single file larger than the cache) they are counted anyway.
+    /// once, not every write), and files just closed whose release has not reached the drive yet (a writer waits
+    /// <see cref="CloseWait"/> while other files are open for writing). When nothing else could free room (a single file larger
+    /// than the cache) they are counted anyway.
     /// </summary>
-    private async Task ReserveRoomAsync(long bytes, IEvictable? keep = null)
+    private async Task ReserveRoomAsync(long bytes, IEvictable? keep = null, FileNode? writer = null)
     {
         var deadline = DateTime.UtcNow + _options.RoomWait;
+        var closeDeadline = DateTime.UtcNow + CloseWait;
         while (true)
         {
             var refused = Volatile.Read(ref _shortOfRedundancy);
@@ -492,17 +495,28 @@ public sealed partial class DriveFileSystem
                 Interlocked.Exchange(ref _waitingForRedundancySince, 0);
                 return;
             }
-            var uploading = Queue.PendingFiles > 0 || Queue.Completing;
+            var uploading = Queue.PendingFiles > 0 || Queue.Completing || Volatile.Read(ref _closing) > 0;
             var rebuilding = !uploading && Volatile.Read(ref _shortOfRedundancy) != refused && StillWaitingForRedundancy();
-            if (!(uploading || rebuilding) || DateTime.UtcNow > deadline)
+            var closing = !(uploading || rebuilding) && writer is not null && OthersOpenForWriting(writer) &&
+                DateTime.UtcNow < closeDeadline;
+            if (!(uploading || rebuilding || closing) || DateTime.UtcNow > deadline)
             {
-                Log.OverLimit(_logger, Space.Used, Space.Limit, bytes, Queue.PendingFiles);
+                Log.OverLimit(_logger, Space.Used, Space.Limit, bytes, Queue.PendingFiles, Space.Evictable, Queue.Completing,
+                    Volatile.Read(ref _shortOfRedundancy) - refused);
                 Space.Add(bytes);
                 return;
             }
             await Space.WaitForChangeAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// True while a file other than <paramref name="writer"/> is open for writing. The kernel sends a file's release after its
+    /// close() returned, so a program copying files one after another writes the next while the last is still open here: it
+    /// is queued for upload a moment later, and a writer short of room waits <see cref="CloseWait"/> for that.
+    /// </summary>
+    private bool OthersOpenForWriting(FileNode writer) =>
+        _handles.Values.Any(h => h.CanWrite && !ReferenceEquals(h.Node, writer) && !h.Node.Detached);
 
     /// <summary>Starts or continues the one wait for copies short of redundancy; false once it has lasted its time.</summary>
     private bool StillWaitingForRedundancy()

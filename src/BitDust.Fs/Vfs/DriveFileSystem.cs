@@ -51,6 +51,9 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
 
     /// <summary>Handles being released whose copy is not queued yet (see Release).</summary>
     private int _closing;
+
+    /// <summary>How long a writer short of room waits for other files open for writing to be closed and queued.</summary>
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(2);
     private long _fragmentsOfDropped;
     private int _shortOfRedundancy;
     private long _waitingForRedundancySince;
@@ -264,8 +267,8 @@ public sealed partial class DriveFileSystem : IFileSystem, IAsyncDisposable
 
         [LoggerMessage(EventId = 5102, Level = LogLevel.Warning,
             Message = "drive: the cache is over its limit ({Used} of {Limit} bytes, {Bytes} more) and nothing more can be evicted " +
-                "({Pending} files waiting to upload); writing anyway")]
-        public static partial void OverLimit(ILogger logger, long used, long limit, long bytes, int pending);
+                "({Pending} files waiting to upload, {Evictable} cached items in use, completing {Completing}, {Short} short of redundancy); writing anyway")]
+        public static partial void OverLimit(ILogger logger, long used, long limit, long bytes, int pending, int evictable, bool completing, int @short);
 
         [LoggerMessage(EventId = 5107, Level = LogLevel.Warning,
             Message = "drive: {Path} goes up again: its last upload failed while the drive was not mounted ({Reason})")]

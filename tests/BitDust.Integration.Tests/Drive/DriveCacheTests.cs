@@ -110,6 +110,8 @@ public sealed class DriveCacheTests(FourSupplierLocalnet net, ITestOutputHelper 
             $"counted: {counted / (1 << 20)} MiB");
         foreach (var line in LocalnetFixture.LogTail(net.Customer.Home, 2000).Split('\n').Where(l => l.Contains("over its limit", StringComparison.Ordinal)))
             output.WriteLine(line);
+        if (counted > limit)
+            output.WriteLine(LocalnetFixture.LogTail(net.Customer.Home, 300));
         Assert.InRange(counted, 1, limit);
         Assert.InRange(peak, 1, limit);
     }
