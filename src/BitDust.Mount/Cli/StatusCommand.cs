@@ -124,6 +124,16 @@ internal static class StatusCommand
             Console.WriteLine($"space      {Units.Bytes(consumed["used_bytes"]!.GetValue<long>())} stored for {consumed["files"]} files, " +
                 $"{Units.Bytes(consumed["needed_bytes"]!.GetValue<long>())} needed " +
                 $"({Units.Bytes(consumed["quota_per_supplier"]!.GetValue<long>())} on each supplier)");
+            if (consumed["catalog_backup"] is { } backup)
+            {
+                var version = backup["version"]!.GetValue<long>();
+                Console.WriteLine("catalog    " + (version, backup["current"]!.GetValue<bool>()) switch
+                {
+                    (0, _) => "not backed up in the network yet",
+                    (_, true) => $"backed up as version {version}, with every change",
+                    _ => $"backed up as version {version}; the changes since go up in a moment",
+                });
+            }
         }
     }
 

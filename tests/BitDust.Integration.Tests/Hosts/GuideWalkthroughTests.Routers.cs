@@ -72,9 +72,8 @@ public sealed partial class GuideWalkthroughTests
             Assert.True(wire.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) < 0, $"the router saw \"{secret}\" in what it relayed");
 
         // Another machine, behind NAT too: the identity backup is all it has.
-        var backedUp = LocalnetFixture.WaitBackedUpAsync(nora);
         await LocalnetFixture.FileOkAsync(nora, "upload", Path.Combine(source, names[0]), "after-the-unmount.txt");
-        await backedUp;
+        await LocalnetFixture.WaitBackedUpAsync(nora);
         var again = await guide.MoveCustomerAsync(nora, guide.Network["home-3"], work);
         var restoredMount = Path.Combine(work, "drive-again");
         await using (await MountedDrive.MountAsync(again, restoredMount))

@@ -13,7 +13,6 @@ public partial class LocalnetFixture
     /// <summary>Hiring takes seconds; a restore on a fresh home may wait out one 30 s retry.</summary>
     public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
 
-    private const string CatalogBackedUp = "catalog backed up as version";
 
     /// <summary>
     /// Until the customer service of <paramref name="customer"/> (default: the localnet's customer) is READY with every position
@@ -76,27 +75,19 @@ public partial class LocalnetFixture
         }, TransferTimeout, () => $"the uploads of {customer.Home} are not complete: {last}\n{LogTail(customer.Home)}");
     }
 
-    /// <summary>
-    /// Until a catalog backup has finished after this call and none follows for a while: the catalog in the network then holds
-    /// every change made before the call.
-    /// </summary>
+    /// <summary>Until the catalog's backup in the network holds every change made before this call.</summary>
     public Task WaitCatalogBackedUpAsync(BitDustCli? customer = null) => WaitBackedUpAsync(customer ?? Customer);
 
     /// <summary><see cref="WaitCatalogBackedUpAsync"/> for any customer node, of a localnet or not.</summary>
     public static async Task WaitBackedUpAsync(BitDustCli customer)
     {
-        var log = Path.Combine(customer.Home, "logs", "bitdust.log");
-        int Backups() => File.ReadLines(log).Count(l => l.Contains(CatalogBackedUp, StringComparison.Ordinal));
-        var before = Backups();
-        var (count, since) = (before, Stopwatch.StartNew());
-        await PollAsync(() =>
+        JsonNode? last = null;
+        await PollAsync(async () =>
         {
-            if (Backups() is var now && now != count)
-                (count, since) = (now, Stopwatch.StartNew());
-            // A change made just before the call is backed up at most two backup delays after the backup running then.
-            return Task.FromResult(count > before && since.Elapsed > TimeSpan.FromSeconds(6) ? "backed up" : null);
-        }, TimeSpan.FromSeconds(90), () => $"no catalog backup of {customer.Home} settled: {count - before} since the call\n" +
-            LogTail(customer.Home));
+            last = Result(await customer.ApiAsync(HttpMethod.Get, "/space/consumed/v1"))["catalog_backup"];
+            return last?["current"]?.GetValue<bool>() == true && last["version"]!.GetValue<long>() > 0 ? "backed up" : null;
+        }, TimeSpan.FromSeconds(90), () => $"the catalog of {customer.Home} is not backed up with every change: " +
+            $"{last?.ToJsonString() ?? "no backup state"}\n{LogTail(customer.Home)}");
     }
 
     /// <summary>The "result" of an API answer that must be OK.</summary>

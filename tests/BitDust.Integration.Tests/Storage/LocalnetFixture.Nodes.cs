@@ -83,11 +83,10 @@ public partial class LocalnetFixture
     /// </summary>
     public async Task<BitDustCli> MoveCustomerAsync(string name)
     {
-        var backedUp = WaitCatalogBackedUpAsync();
         var marker = Path.Combine(WorkFolder, MoveMarker);
         await File.WriteAllTextAsync(marker, "the last change before the move\n");
         await FileOkAsync("upload", marker, MoveMarker);
-        await backedUp;
+        await WaitCatalogBackedUpAsync();
         var backup = Path.Combine(WorkFolder, $"{name}.backup");
         var passphrase = Path.Combine(WorkFolder, "passphrase");
         await File.WriteAllTextAsync(passphrase, "correct horse battery staple");

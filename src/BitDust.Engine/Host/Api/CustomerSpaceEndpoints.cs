@@ -1,4 +1,5 @@
 using BitDust.Engine.Host.Configuration;
+using BitDust.Engine.Host.Services;
 using BitDust.Engine.Storage.Customer;
 using BitDust.Engine.Storage.Customer.Families;
 using BitDust.Engine.Storage.Customer.Records;
@@ -7,7 +8,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace BitDust.Engine.Host.Api;
 
-/// <summary><c>/supplier/list/v1</c> and <c>/space/consumed/v1</c>: the customer's family and what it uses of it.</summary>
+/// <summary>
+/// <c>/supplier/list/v1</c> and <c>/space/consumed/v1</c>: the customer's family, what it uses of it, and whether the catalog's
+/// backup in the network holds every change.
+/// </summary>
 public static class CustomerSpaceEndpoints
 {
     public static void Map(IEndpointRouteBuilder api, NodeApiContext node)
@@ -35,6 +39,7 @@ public static class CustomerSpaceEndpoints
                 return error;
             var needed = node.Config.GetSize(ConfigKeys.CustomerNeededSpace);
             var family = storage.Family;
+            var backup = node.Services.Running<CustomerService>()?.Backup;
             return ApiResult.Ok(new
             {
                 needed_bytes = needed,
@@ -43,6 +48,7 @@ public static class CustomerSpaceEndpoints
                 used_bytes = storage.UsedBytesByPosition().Sum(),
                 files = storage.Catalog.ListFiles().Count,
                 scheme = family.Scheme.ToString(),
+                catalog_backup = backup is null ? null : new { version = backup.LastVersion, current = backup.IsCurrent },
             });
         });
     }

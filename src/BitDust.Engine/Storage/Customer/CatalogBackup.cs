@@ -15,7 +15,8 @@ namespace BitDust.Engine.Storage.Customer;
 /// a file version like any other — under a fixed file id derived from the master key, sealed and erasure-coded over the
 /// family — and its signed manifest is left with every supplier as the meta blob <see cref="MetaName"/>. Restoring takes
 /// the highest version whose signature is the owner's and that decodes. Backups follow changes, at most every
-/// <see cref="CustomerOptions.BackupDelay"/>.
+/// <see cref="CustomerOptions.BackupDelay"/>; changes that ask for none (a fragment recorded, a pin) go with the next, or after
+/// <see cref="CustomerOptions.QuietBackupDelay"/>.
 /// </summary>
 public sealed class CatalogBackup(CustomerStorage storage)
 {
@@ -82,7 +83,7 @@ public sealed class CatalogBackup(CustomerStorage storage)
             Request();
             while (true)
             {
-                await _requests.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                await NextRequestAsync(cancellationToken).ConfigureAwait(false);
                 await Task.Delay(storage.Options.BackupDelay, cancellationToken).ConfigureAwait(false);
                 _requests.Reader.TryRead(out _);
                 var changes = catalog.ChangeCount;
@@ -105,6 +106,23 @@ public sealed class CatalogBackup(CustomerStorage storage)
         finally
         {
             catalog.Changed -= OnCatalogChanged;
+        }
+    }
+
+    /// <summary>
+    /// Until a backup is asked for, or <see cref="CustomerOptions.QuietBackupDelay"/> has passed: then the changes that asked
+    /// for none (if any) are backed up.
+    /// </summary>
+    private async Task NextRequestAsync(CancellationToken cancellationToken)
+    {
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        quiet.CancelAfter(storage.Options.QuietBackupDelay);
+        try
+        {
+            await _requests.Reader.ReadAsync(quiet.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
         }
     }
 

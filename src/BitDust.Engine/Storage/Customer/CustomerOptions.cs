@@ -29,6 +29,12 @@ public sealed record CustomerOptions
     /// <summary>A change to the catalog is backed up into the network at most this often.</summary>
     public TimeSpan BackupDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Changes that ask for no backup of their own (fragment records, pins) ride along with the next one; when none comes, they
+    /// are backed up after this long.
+    /// </summary>
+    public TimeSpan QuietBackupDelay { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>After a failed catalog backup, the next try waits this long.</summary>
     public TimeSpan BackupRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 

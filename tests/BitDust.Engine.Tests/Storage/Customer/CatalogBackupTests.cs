@@ -105,6 +105,31 @@ public sealed class CatalogBackupTests
         Assert.Equal(["a.txt"], harness.Catalog.ListFiles().Select(f => f.RemotePath));
     }
 
+    [Fact]
+    public async Task A_change_that_asks_for_no_backup_of_its_own_is_backed_up_once_the_catalog_is_quiet()
+    {
+        await using var harness = await StartAsync();
+        await harness.HireAsync();
+        await harness.UploadAsync(harness.LocalFile("a.txt", [1, 2, 3]), "a.txt");
+        var backup = new CatalogBackup(harness.Storage);
+        using var stop = new CancellationTokenSource();
+        var running = backup.RunAsync(stop.Token);
+        await TransportFixture.WaitUntilAsync(() => backup.LastVersion >= 1 && backup.IsCurrent);
+        var before = backup.LastVersion;
+
+        // A pin (a stub given out keeps its version from pruning) raises no backup of its own; a restore needs it all the same.
+        var version = harness.Catalog.LatestReadable(harness.Catalog.FindFile("a.txt")!.FileId)!.File;
+        harness.Catalog.Pin(version, "a stub");
+        Assert.False(backup.IsCurrent);
+        await TransportFixture.WaitUntilAsync(() => backup.LastVersion > before && backup.IsCurrent);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running).WaitAsync(StepTimeout);
+
+        await harness.MoveToEmptyHomeAsync();
+        Assert.NotNull(await new CatalogBackup(harness.Storage).RestoreAsync(CancellationToken.None).WaitAsync(StepTimeout));
+        Assert.Contains(version.Version, harness.Catalog.PinnedVersions(version.FileId));
+    }
+
     /// <summary>A manifest for the owner's catalog file id, numbered above any real backup, signed by a stranger.</summary>
     private static byte[] Forged(CustomerHarness harness)
     {

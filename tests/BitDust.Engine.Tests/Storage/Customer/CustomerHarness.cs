@@ -64,7 +64,7 @@ internal sealed class CustomerHarness : IAsyncDisposable
     public static CustomerOptions Options { get; } = new()
     {
         BlockSize = BlockSize, BackupDelay = TimeSpan.FromMilliseconds(50), BackupRetryDelay = TimeSpan.FromMilliseconds(500),
-        RequestTimeout = TimeSpan.FromSeconds(20),
+        QuietBackupDelay = TimeSpan.FromMilliseconds(300), RequestTimeout = TimeSpan.FromSeconds(20),
     };
 
     /// <summary><paramref name="suppliers"/> running suppliers; the customer is started with a family of <paramref
