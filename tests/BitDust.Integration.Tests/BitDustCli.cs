@@ -68,15 +68,11 @@ public class BitDustCli(string home) : IAsyncDisposable
         return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
-    /// <summary>A port nothing listens on right now, for settings that other nodes must know before this one starts.</summary>
-    public static int FreePort(System.Net.Sockets.ProtocolType protocol)
-    {
-        using var socket = protocol == System.Net.Sockets.ProtocolType.Udp
-            ? new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, protocol)
-            : new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, protocol);
-        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
-    }
+    /// <summary>
+    /// A port nothing listens on right now, for settings that other nodes must know before this one starts: below the kernel's
+    /// ephemeral range, so no port 0 bind or outgoing connection of another test takes it before the daemon binds it.
+    /// </summary>
+    public static int FreePort(System.Net.Sockets.ProtocolType protocol) => BitDust.Mount.Localnet.FreePorts.One(protocol);
 
     /// <summary>Stops the daemon this test started (by its pid, never by name) and removes the home.</summary>
     public async ValueTask DisposeAsync()
