@@ -133,6 +133,9 @@ internal static class StatusCommand
                     (_, true) => $"backed up as version {version}, with every change",
                     _ => $"backed up as version {version}; the changes since go up in a moment",
                 });
+                Console.WriteLine("family     " + (consumed["family_published"]?.GetValue<bool>() == true
+                    ? "its record is in the DHT and with every supplier: a restore from the identity backup finds it"
+                    : "its record is not yet in the DHT and with every supplier (a restore from the identity backup looks it up)"));
             }
         }
     }

@@ -255,7 +255,15 @@ public sealed class GuideNetwork : IAsyncLifetime
         await customer.RunOkAsync("stop");
         var again = machine.BehindNat ? await StartNatCustomerAsync(machine, user: null) : await StartCustomerAsync(machine, user: null);
         await again.RunOkAsync("identity", "recover", backup, "--passphrase-file", passphrase);
-        await LocalnetFixture.WaitReadyAsync(again);
+        try
+        {
+            await LocalnetFixture.WaitReadyAsync(again);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n--- the machine it moved from: {customer.Home}\n" +
+                LocalnetFixture.LogTail(customer.Home, 80), e);
+        }
         return again;
     }
 

@@ -75,7 +75,10 @@ public partial class LocalnetFixture
         }, TransferTimeout, () => $"the uploads of {customer.Home} are not complete: {last}\n{LogTail(customer.Home)}");
     }
 
-    /// <summary>Until the catalog's backup in the network holds every change made before this call.</summary>
+    /// <summary>
+    /// Until what a restore needs is in the network: the catalog's backup holds every change made before this call, and the
+    /// family's record is in the DHT and with every supplier.
+    /// </summary>
     public Task WaitCatalogBackedUpAsync(BitDustCli? customer = null) => WaitBackedUpAsync(customer ?? Customer);
 
     /// <summary><see cref="WaitCatalogBackedUpAsync"/> for any customer node, of a localnet or not.</summary>
@@ -84,10 +87,12 @@ public partial class LocalnetFixture
         JsonNode? last = null;
         await PollAsync(async () =>
         {
-            last = Result(await customer.ApiAsync(HttpMethod.Get, "/space/consumed/v1"))["catalog_backup"];
-            return last?["current"]?.GetValue<bool>() == true && last["version"]!.GetValue<long>() > 0 ? "backed up" : null;
-        }, TimeSpan.FromSeconds(90), () => $"the catalog of {customer.Home} is not backed up with every change: " +
-            $"{last?.ToJsonString() ?? "no backup state"}\n{LogTail(customer.Home)}");
+            last = Result(await customer.ApiAsync(HttpMethod.Get, "/space/consumed/v1"));
+            var backup = last["catalog_backup"];
+            return backup?["current"]?.GetValue<bool>() == true && backup["version"]!.GetValue<long>() > 0 &&
+                last["family_published"]?.GetValue<bool>() == true ? "backed up" : null;
+        }, TimeSpan.FromSeconds(90), () => $"what a restore of {customer.Home} needs is not all in the network: " +
+            $"{last?.ToJsonString() ?? "no answer"}\n{LogTail(customer.Home)}");
     }
 
     /// <summary>The "result" of an API answer that must be OK.</summary>

@@ -38,7 +38,9 @@ public sealed class SharedLocalnetTests(SevenSupplierLocalnet net, ITestOutputHe
         await net.WaitUploadsCompleteAsync();
         // The catalog, which names every file, is in the network too once it is backed up.
         await net.WaitCatalogBackedUpAsync();
-        Assert.Matches("catalog +backed up as version [0-9]+, with every change", await net.Customer.RunOkAsync("status"));
+        var status = await net.Customer.RunOkAsync("status");
+        Assert.Matches("catalog +backed up as version [0-9]+, with every change", status);
+        Assert.Matches("family +its record is in the DHT and with every supplier", status);
         var before = await FragmentsPerSupplierAsync(net.Customer);
         output.WriteLine($"alice's files uploaded and her catalog backed up: {clock.Elapsed.TotalSeconds:0.0} s");
 

@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Routing;
 namespace BitDust.Engine.Host.Api;
 
 /// <summary>
-/// <c>/supplier/list/v1</c> and <c>/space/consumed/v1</c>: the customer's family, what it uses of it, and whether the catalog's
-/// backup in the network holds every change.
+/// <c>/supplier/list/v1</c> and <c>/space/consumed/v1</c>: the customer's family, what it uses of it, and whether what a
+/// restore needs is in the network: the catalog's backup with every change, the family's record in the DHT and with each supplier.
 /// </summary>
 public static class CustomerSpaceEndpoints
 {
@@ -39,7 +39,8 @@ public static class CustomerSpaceEndpoints
                 return error;
             var needed = node.Config.GetSize(ConfigKeys.CustomerNeededSpace);
             var family = storage.Family;
-            var backup = node.Services.Running<CustomerService>()?.Backup;
+            var service = node.Services.Running<CustomerService>();
+            var backup = service?.Backup;
             return ApiResult.Ok(new
             {
                 needed_bytes = needed,
@@ -49,6 +50,7 @@ public static class CustomerSpaceEndpoints
                 files = storage.Catalog.ListFiles().Count,
                 scheme = family.Scheme.ToString(),
                 catalog_backup = backup is null ? null : new { version = backup.LastVersion, current = backup.IsCurrent },
+                family_published = service?.IsFamilyPublished ?? false,
             });
         });
     }

@@ -36,6 +36,8 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
     private TaskCompletionSource _newFamily = NewReady();
     private volatile string _state = "OFF";
     private volatile string? _detail;
+    private long _publicationsAsked;
+    private long _publishedUpTo = -1;
 
     public string Name => "customer";
 
@@ -252,7 +254,17 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         Backup?.Request(evenIfUnchanged: true);
     }
 
-    private void RequestPublication() => _publishRequests.Writer.TryWrite(true);
+    private void RequestPublication()
+    {
+        Interlocked.Increment(ref _publicationsAsked);
+        _publishRequests.Writer.TryWrite(true);
+    }
+
+    /// <summary>
+    /// True when the family as it is now is in the DHT and with every supplier: what a restore from the identity backup looks
+    /// up first. False from a change (a hire, a replacement) until its record is published.
+    /// </summary>
+    public bool IsFamilyPublished => Interlocked.Read(ref _publishedUpTo) == Interlocked.Read(ref _publicationsAsked);
 
     /// <summary>Publishes the signed family in the DHT after each change, retrying until some node holds it.</summary>
     private async Task PublishFamilyAsync(DhtNode node, Family family, CancellationToken cancellationToken)
@@ -261,6 +273,7 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
         while (true)
         {
             await _publishRequests.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var asked = Interlocked.Read(ref _publicationsAsked);
             var suppliers = family.Members.Select(m => m is { State: not SupplierState.Fired } ? m.Supplier : null).ToList();
             var (copies, kept) = (0, 0);
             try
@@ -276,7 +289,10 @@ public sealed partial class CustomerService(NodeHome home, NodeConfig config, Ow
             if (copies > 0)
                 LogPublished(copies, kept, members);
             if (copies > 0 && kept == members)
+            {
+                Interlocked.Exchange(ref _publishedUpTo, asked);
                 continue;
+            }
             // Until the DHT and every supplier hold it: a supplier offline now gets it when it is back (or is replaced).
             await Task.Delay(copies > 0 ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
             RequestPublication();
