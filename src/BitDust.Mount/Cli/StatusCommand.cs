@@ -8,8 +8,9 @@ namespace BitDust.Mount.Cli;
 
 /// <summary>
 /// <c>bitdust status</c>: the node at a glance — identity, network (DHT contacts, router), suppliers with their health, space
-/// donated and consumed, transfers in progress and the drive's upload queue — read from the REST API; a part whose service is
-/// off is left out. <c>--json</c> prints the same as one object. Exit 3 when no node runs.
+/// donated and consumed, the catalog backup and family record, transfers in progress and the drive's upload queue — read from
+/// the REST API; a part whose service is off is left out. <c>--json</c> prints the same as one object. Exit 3 when no node
+/// runs.
 /// </summary>
 internal static class StatusCommand
 {
@@ -26,7 +27,8 @@ internal static class StatusCommand
         var json = new Option<bool>("--json") { Description = "Print everything as one JSON object." };
         var status = new Command("status", """
             The node at a glance: identity, network (DHT contacts, router), suppliers and their health, space donated and
-            consumed, transfers in progress and the drive's upload queue. Exit 3 when no node runs.
+            consumed, whether the catalog backup and the family record are in the network (what a restore from the identity
+            backup needs), transfers in progress and the drive's upload queue. Exit 3 when no node runs.
             """) { json };
         status.SetAction((parse, ct) => RunAsync(NodeHome.FromEnvironment(), parse.GetValue(json), ct));
         return status;
